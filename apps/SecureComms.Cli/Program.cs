@@ -1,0 +1,6 @@
+using System.CommandLine;
+using SecureComms.Cli;
+
+var root = new RootCommand("SecureComms: a reference implementation of Skype's security architecture.");
+root.Subcommands.Add(ConformanceCommand.Create());
+return root.Parse(args).Invoke();

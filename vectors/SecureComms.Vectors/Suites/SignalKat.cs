@@ -1,0 +1,141 @@
+using SecureComms.Crypto;
+
+namespace SecureComms.Vectors.Suites;
+
+/// <summary>
+/// libsignal / curve25519-java known answers (<c>signal/signal_kat.json</c>) that exercise the primitives
+/// layer: XEdDSA verification (spec signatures and libsignal's sign-bit-in-signature form), deterministic
+/// XEdDSA signing, X25519 agreement, and HKDF. Cases that need curve25519-java's unclamped ladder are
+/// skipped with that reason; protocol-level cases (chain keys, X3DH, fingerprints) are named as such.
+/// </summary>
+public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signal_kat.json")
+{
+    /// <summary>Skip reason of the cases curve25519-java computed without clamping.</summary>
+    public const string UnclampedReason =
+        "requires_unclamped_scalar: curve25519-java's ladder does not clamp; RFC 7748 X25519 (libsodium) always clamps";
+
+    /// <summary>Skip reason of the cases that belong to the Signal protocol layer.</summary>
+    public const string ProtocolReason = "protocol-level KAT: checked by protocol/Signal (Private Conversations issue)";
+
+    /// <inheritdoc/>
+    protected override Verdict Check(VectorCase testCase)
+    {
+        if (testCase.Flag("requires_unclamped_scalar"))
+        {
+            return Verdict.Skip(UnclampedReason);
+        }
+        return testCase.Text("kind") switch
+        {
+            "xeddsa_verify" => CheckVerify(testCase),
+            "xeddsa_sign_deterministic" => CheckDeterministicSignature(testCase, reproduceSigning: true),
+            "curve25519_sign_legacy" => CheckDeterministicSignature(testCase, reproduceSigning: false),
+            "x25519_agreement" => CheckAgreement(testCase),
+            "iterated_agreement" => CheckIteratedAgreement(testCase),
+            "hkdf" => CheckHkdf(testCase),
+            "chain_key" or "root_key_create_chain" or "x3dh_session_init_bob" or "x3dh_session_init_alice"
+                or "numeric_fingerprint" => Verdict.Skip(ProtocolReason),
+            string kind => Verdict.Fail($"unknown kind '{kind}'"),
+        };
+    }
+
+    /// <summary>Curve25519Test.testSignature: verifies, and no single flipped bit verifies.</summary>
+    private static Verdict CheckVerify(VectorCase testCase)
+    {
+        var publicKey = SignalPublicKey(testCase.Bytes("identity_public"));
+        byte[] message = testCase.Bytes("message"), signature = testCase.Bytes("signature");
+        if (!XEdDsa.Verify(publicKey, message, signature))
+        {
+            return Verdict.Fail("published signature does not verify");
+        }
+        for (int bit = 0; bit < signature.Length * 8; bit++)
+        {
+            signature[bit / 8] ^= (byte)(1 << (bit % 8));
+            bool forged = XEdDsa.Verify(publicKey, message, signature);
+            signature[bit / 8] ^= (byte)(1 << (bit % 8));
+            if (forged)
+            {
+                return Verdict.Fail($"signature with bit {bit} flipped verifies");
+            }
+        }
+        return Verdict.Pass("verifies; all 512 one-bit changes refused");
+    }
+
+    /// <summary>curve25519-java fast tests: key = clamp(0…0 with byte 8 = 189), Z = 0.</summary>
+    private static Verdict CheckDeterministicSignature(VectorCase testCase, bool reproduceSigning)
+    {
+        var scalar = new byte[X25519PrivateKey.SizeInBytes];
+        scalar[8] = 189;
+        X25519PrivateKey.Clamp(scalar);
+        using var key = X25519PrivateKey.Import(scalar);
+        byte[] message = testCase.Bytes("message"), expected = testCase.Bytes("expected_signature");
+        if (!XEdDsa.Verify(key.PublicKey, message, expected))
+        {
+            return Verdict.Fail("published signature does not verify");
+        }
+        if (!reproduceSigning)
+        {
+            return Verdict.Pass("legacy curve25519 signature verifies");
+        }
+        var signature = new byte[XEdDsa.SignatureSizeInBytes];
+        XEdDsa.Sign(key, message, testCase.Bytes("random"), signature);
+        return Verdict.PassIf(signature.AsSpan().SequenceEqual(expected), "signing with Z = 0 does not reproduce the signature");
+    }
+
+    private static Verdict CheckAgreement(VectorCase testCase)
+    {
+        using var alice = X25519PrivateKey.Import(testCase.Bytes("alice_private"));
+        using var bob = X25519PrivateKey.Import(testCase.Bytes("bob_private"));
+        var alicePublic = SignalPublicKey(testCase.Bytes("alice_public"));
+        var bobPublic = SignalPublicKey(testCase.Bytes("bob_public"));
+        byte[] expected = testCase.Bytes("expected_shared");
+        return Verdict.PassIf(
+            alice.PublicKey.Equals(alicePublic) && bob.PublicKey.Equals(bobPublic)
+            && Agree(alice, bobPublic).SequenceEqual(expected) && Agree(bob, alicePublic).SequenceEqual(expected),
+            "public keys or shared secret differ");
+    }
+
+    /// <summary>Curve25519ProviderTest.testEcDh: 1,000 rounds of agreement feeding itself.</summary>
+    private static Verdict CheckIteratedAgreement(VectorCase testCase)
+    {
+        var p = new byte[X25519PublicKey.SizeInBytes];
+        var n = new byte[X25519PrivateKey.SizeInBytes];
+        p[0] = n[0] = 100;
+        X25519PrivateKey.Clamp(n);
+        byte[] q = [];
+        for (int i = 0; i < 1000; i++)
+        {
+            using var key = X25519PrivateKey.Import(n);
+            q = Agree(key, X25519PublicKey.Decode(p));
+            p = q;
+            q = Agree(key, X25519PublicKey.Decode(p));
+            n = (byte[])q.Clone();
+            X25519PrivateKey.Clamp(n);
+        }
+        return Verdict.PassIf(q.AsSpan().SequenceEqual(testCase.Bytes("expected")), "iterated agreement differs");
+    }
+
+    private static Verdict CheckHkdf(VectorCase testCase)
+    {
+        if (testCase.Int("hkdf_message_version") != 3)
+        {
+            return Verdict.Skip("HKDF v2 (libsignal's pre-v3 variant, counter from 0) is not offered: SecureComms speaks session version 3 only");
+        }
+        var okm = new byte[testCase.Int("length")];
+        HkdfSha256.DeriveKey(testCase.Bytes("ikm"), testCase.Bytes("salt"), testCase.Bytes("info"), okm);
+        return Verdict.PassIf(okm.AsSpan().SequenceEqual(testCase.Bytes("expected_okm")), "OKM differs");
+    }
+
+    /// <summary>Signal serializes a Curve25519 public key as type byte 0x05 followed by the 32-byte u.</summary>
+    private static X25519PublicKey SignalPublicKey(byte[] serialized) =>
+        serialized.Length == 1 + X25519PublicKey.SizeInBytes && serialized[0] == 0x05
+            ? X25519PublicKey.Decode(serialized.AsSpan(1))
+            : throw new VectorFormatException("not a 33-byte Signal public key (0x05 ‖ u)");
+
+    private static byte[] Agree(X25519PrivateKey key, X25519PublicKey publicKey)
+    {
+        var output = new byte[X25519.SharedSecretSizeInBytes];
+        return X25519.Agree(key, publicKey, output) == AgreementResult.Success
+            ? output
+            : throw new VectorFormatException("agreement was non-contributory");
+    }
+}

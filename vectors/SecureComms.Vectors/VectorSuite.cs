@@ -1,0 +1,47 @@
+namespace SecureComms.Vectors;
+
+/// <summary>
+/// One source of published vectors run against SecureComms: the source's name as the conformance report
+/// shows it (e.g. <c>wycheproof/x25519_test</c>, <c>rfc7748</c>) and a check per case.
+/// </summary>
+public abstract class VectorSuite
+{
+    private readonly string _fileName;
+
+    /// <summary>A suite over the embedded file <paramref name="fileName"/>.</summary>
+    protected VectorSuite(string source, string fileName)
+    {
+        Source = source;
+        _fileName = fileName;
+    }
+
+    /// <summary>The source's name in reports.</summary>
+    public string Source { get; }
+
+    /// <summary>The parsed vector file.</summary>
+    public VectorFile File => EmbeddedVectors.Load(_fileName);
+
+    /// <summary>Ids of every case, in file order.</summary>
+    public IEnumerable<string> CaseIds => File.Cases.Select(c => c.Id);
+
+    /// <summary>Runs one case. A malformed case is a failure naming the field; nothing else escapes.</summary>
+    public CaseResult Run(string caseId)
+    {
+        Verdict verdict;
+        try
+        {
+            verdict = Check(File[caseId]);
+        }
+        catch (VectorFormatException e)
+        {
+            verdict = Verdict.Fail($"malformed vector: {e.Message}");
+        }
+        return new CaseResult(Source, caseId, verdict.Outcome, verdict.Detail);
+    }
+
+    /// <summary>Runs every case.</summary>
+    public IEnumerable<CaseResult> RunAll() => CaseIds.Select(Run);
+
+    /// <summary>Checks one case against the implementation.</summary>
+    protected abstract Verdict Check(VectorCase testCase);
+}
