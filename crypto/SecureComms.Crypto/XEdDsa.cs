@@ -194,7 +194,7 @@ public static class XEdDsa
         X25519Field.Decode255(u, x);
         X25519Field.Normalize(x);
         X25519Field.Encode(x, edwardsPoint);
-        if (!edwardsPoint.SequenceEqual(u))
+        if (!edwardsPoint.SequenceEqual(u)) // public data: the encoded public key
         {
             return false;
         }
