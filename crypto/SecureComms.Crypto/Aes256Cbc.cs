@@ -24,6 +24,7 @@ public sealed class Aes256Cbc : IDisposable
     public const int IvSizeInBytes = 128 / 8;
 
     private readonly Aes _aes;
+    private bool _disposed;
 
     /// <summary>Creates an instance bound to <paramref name="key"/> (32 bytes).</summary>
     public Aes256Cbc(ReadOnlySpan<byte> key)
@@ -33,7 +34,7 @@ public sealed class Aes256Cbc : IDisposable
             throw new ArgumentException($"Key must be {KeySizeInBytes} bytes.", nameof(key));
         }
         _aes = Aes.Create();
-        _aes.Key = key.ToArray();
+        _aes.SetKey(key);
     }
 
     /// <summary>Ciphertext length for a plaintext of <paramref name="plaintextLength"/> bytes.</summary>
@@ -46,6 +47,7 @@ public sealed class Aes256Cbc : IDisposable
     /// <summary>Encrypts and pads; returns the number of bytes written (<see cref="CiphertextLength"/>).</summary>
     public int Encrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckIv(iv);
         int length = CiphertextLength(plaintext.Length);
         if (ciphertext.Length < length)
@@ -61,6 +63,7 @@ public sealed class Aes256Cbc : IDisposable
     /// </summary>
     public bool TryDecrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext, out int written)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         CheckIv(iv);
         if (plaintext.Length < ciphertext.Length)
         {
@@ -69,6 +72,7 @@ public sealed class Aes256Cbc : IDisposable
         written = 0;
         if (ciphertext.IsEmpty || ciphertext.Length % IvSizeInBytes != 0)
         {
+            CryptographicOperations.ZeroMemory(plaintext);
             return false;
         }
         try
@@ -83,8 +87,13 @@ public sealed class Aes256Cbc : IDisposable
         }
     }
 
-    /// <summary>Releases the key.</summary>
-    public void Dispose() => _aes.Dispose();
+    /// <summary>Releases the key. Any use afterwards throws <see cref="ObjectDisposedException"/>: a disposed
+    /// <see cref="Aes"/> would otherwise generate a fresh random key and carry on silently.</summary>
+    public void Dispose()
+    {
+        _aes.Dispose();
+        _disposed = true;
+    }
 
     /// <summary>Shows the algorithm only.</summary>
     public override string ToString() => "AES-256-CBC-PKCS7";

@@ -21,7 +21,8 @@ namespace SecureComms.Crypto;
 /// <para><b>Hazards.</b> Never reuse a (key, nonce) pair: a repeat reveals the XOR of plaintexts and the
 /// GHASH key, and with it forgeries. Use counters, not random 96-bit nonces, beyond 2^32 messages per key.
 /// A failed <see cref="TryOpen"/> zeroes the plaintext buffer, so unauthenticated plaintext never reaches
-/// the caller (STYLE.md §12).</para>
+/// the caller (STYLE.md §12). On the BouncyCastle path (non-96-bit nonces only) BouncyCastle keeps
+/// copies of the key and its schedule that this wrapper cannot wipe; protocol code uses 96-bit nonces.</para>
 /// </remarks>
 public sealed class Aes256Gcm : IDisposable
 {
@@ -59,7 +60,7 @@ public sealed class Aes256Gcm : IDisposable
         Span<byte> tag,
         ReadOnlySpan<byte> associatedData = default)
     {
-        CheckParameters(nonce, plaintext.Length, ciphertext.Length, tag.Length);
+        CheckParameters(nonce, plaintext, ciphertext, tag);
         if (nonce.Length == NonceSizeInBytes)
         {
             _aesGcm.Encrypt(nonce, plaintext, ciphertext, tag, associatedData);
@@ -81,7 +82,7 @@ public sealed class Aes256Gcm : IDisposable
         Span<byte> plaintext,
         ReadOnlySpan<byte> associatedData = default)
     {
-        CheckParameters(nonce, plaintext.Length, ciphertext.Length, tag.Length);
+        CheckParameters(nonce, plaintext, ciphertext, tag);
         bool ok = nonce.Length == NonceSizeInBytes
             ? OpenWithPlatform(nonce, ciphertext, tag, plaintext, associatedData)
             : OpenWithBouncyCastle(nonce, ciphertext, tag, plaintext, associatedData);
@@ -108,20 +109,20 @@ public sealed class Aes256Gcm : IDisposable
         return key.Bytes;
     }
 
-    private void CheckParameters(ReadOnlySpan<byte> nonce, int plaintextLength, int ciphertextLength, int tagLength)
+    private void CheckParameters(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag)
     {
         ObjectDisposedException.ThrowIf(_key.IsDisposed, this);
         if (nonce.IsEmpty)
         {
             throw new ArgumentException("Nonce must not be empty.", nameof(nonce));
         }
-        if (plaintextLength != ciphertextLength)
+        if (plaintext.Length != ciphertext.Length)
         {
-            throw new ArgumentException("Plaintext and ciphertext must have the same length.", nameof(plaintextLength));
+            throw new ArgumentException("Plaintext and ciphertext must have the same length.", nameof(ciphertext));
         }
-        if (tagLength != TagSizeInBytes)
+        if (tag.Length != TagSizeInBytes)
         {
-            throw new ArgumentException($"Tag must be {TagSizeInBytes} bytes.", nameof(tagLength));
+            throw new ArgumentException($"Tag must be {TagSizeInBytes} bytes.", nameof(tag));
         }
     }
 

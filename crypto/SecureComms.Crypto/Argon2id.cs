@@ -56,9 +56,13 @@ public static class Argon2id
         {
             throw new ArgumentException($"Output must be {MinOutputSizeInBytes} to {MaxOutputSizeInBytes} bytes.", nameof(output));
         }
-        if (secret.Length > MaxSecretSizeInBytes || associatedData.Length > MaxSecretSizeInBytes)
+        if (secret.Length > MaxSecretSizeInBytes)
         {
-            throw new ArgumentException($"Secret and associated data must be at most {MaxSecretSizeInBytes} bytes.", nameof(secret));
+            throw new ArgumentException($"Secret must be at most {MaxSecretSizeInBytes} bytes.", nameof(secret));
+        }
+        if (associatedData.Length > MaxSecretSizeInBytes)
+        {
+            throw new ArgumentException($"Associated data must be at most {MaxSecretSizeInBytes} bytes.", nameof(associatedData));
         }
         if (parameters.Parallelism == 1 && secret.IsEmpty && associatedData.IsEmpty)
         {
@@ -79,6 +83,7 @@ public static class Argon2id
         ReadOnlySpan<byte> secret = default,
         ReadOnlySpan<byte> associatedData = default)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
         if (expected.Length < MinOutputSizeInBytes || expected.Length > MaxOutputSizeInBytes)
         {
             return false;

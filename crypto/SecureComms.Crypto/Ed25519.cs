@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using NSec.Cryptography;
 
 namespace SecureComms.Crypto;
@@ -8,8 +9,10 @@ namespace SecureComms.Crypto;
 /// <remarks>
 /// <para><b>References.</b> RFC 8032 §5.1.6 (sign), §5.1.7 (verify), §7.1 (test vectors).</para>
 /// <para><b>Parameters.</b> Seed 32 bytes, public key 32, signature <see cref="SignatureSizeInBytes"/> = 64.</para>
-/// <para><b>Implementation.</b> NSec <see cref="SignatureAlgorithm.Ed25519"/> (libsodium), which rejects
-/// S ≥ L (malleability), non-canonical and small-order public keys and R values.</para>
+/// <para><b>Implementation.</b> Signing: NSec <see cref="SignatureAlgorithm.Ed25519"/> over the key in NSec's
+/// guarded memory. Verification: libsodium <c>crypto_sign_ed25519_verify_detached</c> (the function NSec
+/// calls) on the raw public key, so that no key object is allocated per call. libsodium rejects S ≥ L
+/// (malleability), non-canonical and small-order public keys and R values.</para>
 /// <para><b>Hazards.</b> Signatures are deterministic; the seed must stay secret and never be reused as an
 /// X25519 key (use <see cref="XEdDsa"/> to sign with an X25519 key).</para>
 /// </remarks>
@@ -38,7 +41,8 @@ public static class Ed25519
         {
             return false;
         }
-        return NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, publicKey.Bytes, KeyBlobFormat.RawPublicKey, out var key)
-            && SignatureAlgorithm.Ed25519.Verify(key!, message, signature);
+        LibSodium.EnsureInitialized();
+        return LibSodium.crypto_sign_ed25519_verify_detached(
+            in signature[0], in MemoryMarshal.GetReference(message), (ulong)message.Length, in publicKey.Bytes[0]) == 0;
     }
 }

@@ -19,6 +19,7 @@ public static class Conformance
         new Rfc4231(),
         new GcmSpec(),
         new Rfc9106(),
+        new NistSp80038a(),
         new SignalKat(),
     ];
 

@@ -30,8 +30,8 @@ public sealed class VectorCase
 
     /// <summary>A string field of the case (or of its group).</summary>
     public string Text(string name) =>
-        Field(name) is { ValueKind: JsonValueKind.String } value
-            ? value.GetString()!
+        Field(name) is { ValueKind: JsonValueKind.String } value && JsonStrings.TryGet(value, out string? text)
+            ? text
             : throw new VectorFormatException($"case {Id}: field '{name}' is missing or not a string");
 
     /// <summary>An integer field of the case (or of its group).</summary>
@@ -63,8 +63,8 @@ public sealed class VectorCase
         var result = new List<string>();
         foreach (var item in array.EnumerateArray())
         {
-            result.Add(item.ValueKind == JsonValueKind.String
-                ? item.GetString()!
+            result.Add(item.ValueKind == JsonValueKind.String && JsonStrings.TryGet(item, out string? text)
+                ? text
                 : throw new VectorFormatException($"case {Id}: field '{name}' holds a non-string"));
         }
         return result;

@@ -112,7 +112,7 @@ public sealed class VectorFile
         return id.ValueKind switch
         {
             JsonValueKind.Number when id.TryGetInt32(out int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            JsonValueKind.String => id.GetString()!,
+            JsonValueKind.String when JsonStrings.TryGet(id, out string? text) => text,
             _ => throw new VectorFormatException($"{name}: '{field}' is neither an int32 nor a string"),
         };
     }

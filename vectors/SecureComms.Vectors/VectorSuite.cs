@@ -24,7 +24,10 @@ public abstract class VectorSuite
     /// <summary>Ids of every case, in file order.</summary>
     public IEnumerable<string> CaseIds => File.Cases.Select(c => c.Id);
 
-    /// <summary>Runs one case. A malformed case is a failure naming the field; nothing else escapes.</summary>
+    /// <summary>
+    /// Runs one case. A malformed case (a bad field, or values the wrapper refuses as arguments) is a failure
+    /// naming the problem; nothing else escapes.
+    /// </summary>
     public CaseResult Run(string caseId)
     {
         Verdict verdict;
@@ -35,6 +38,10 @@ public abstract class VectorSuite
         catch (VectorFormatException e)
         {
             verdict = Verdict.Fail($"malformed vector: {e.Message}");
+        }
+        catch (ArgumentException e)
+        {
+            verdict = Verdict.Fail($"refused as an argument: {e.Message}");
         }
         return new CaseResult(Source, caseId, verdict.Outcome, verdict.Detail);
     }

@@ -17,6 +17,10 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     /// <summary>Skip reason of the cases that belong to the Signal protocol layer.</summary>
     public const string ProtocolReason = "protocol-level KAT: checked by protocol/Signal (Private Conversations issue)";
 
+    /// <summary>Skip reason of the HKDF cases for libsignal's pre-v3 message version.</summary>
+    public const string HkdfV2Reason =
+        "HKDF v2 (libsignal's pre-v3 variant, counter from 0) is not offered: SecureComms speaks session version 3 only";
+
     /// <inheritdoc/>
     protected override Verdict Check(VectorCase testCase)
     {
@@ -118,7 +122,7 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     {
         if (testCase.Int("hkdf_message_version") != 3)
         {
-            return Verdict.Skip("HKDF v2 (libsignal's pre-v3 variant, counter from 0) is not offered: SecureComms speaks session version 3 only");
+            return Verdict.Skip(HkdfV2Reason);
         }
         var okm = new byte[testCase.Int("length")];
         HkdfSha256.DeriveKey(testCase.Bytes("ikm"), testCase.Bytes("salt"), testCase.Bytes("info"), okm);

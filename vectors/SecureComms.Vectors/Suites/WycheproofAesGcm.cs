@@ -9,13 +9,14 @@ namespace SecureComms.Vectors.Suites;
 /// </summary>
 public sealed class WycheproofAesGcm() : WycheproofSuite("aes_gcm_test")
 {
+    /// <summary>Why a case with a <paramref name="keySizeInBits"/>-bit key (not 256) is skipped.</summary>
+    public static string KeySizeSkipReason(int keySizeInBits) => $"AES-{keySizeInBits} key: SecureComms wraps AES-256-GCM only";
+
     /// <inheritdoc/>
     protected override string? SkipReason(VectorCase testCase)
     {
         int keySize = testCase.Int("keySize");
-        return keySize == Aes256Gcm.KeySizeInBytes * 8
-            ? null
-            : $"AES-{keySize} key: SecureComms wraps AES-256-GCM only";
+        return keySize == Aes256Gcm.KeySizeInBytes * 8 ? null : KeySizeSkipReason(keySize);
     }
 
     /// <inheritdoc/>

@@ -1,0 +1,36 @@
+using SecureComms.Fuzz;
+using SharpFuzz;
+
+// securecomms-fuzz: runs one fuzz target under afl-fuzz, or replays files through it. See fuzz/README.md.
+//   securecomms-fuzz TARGET            AFL mode: SharpFuzz's out-of-process fork server reads inputs from
+//                                      afl-fuzz (run by scripts/fuzz); outside afl-fuzz, one input from stdin.
+//   securecomms-fuzz TARGET FILE...    replay: runs each file, prints the escaping exception if any.
+//   securecomms-fuzz --list            the target names.
+
+const int Usage = 2;
+
+if (args.Length == 0 || args[0] is "-h" or "--help")
+{
+    Console.Error.WriteLine("usage: securecomms-fuzz TARGET [FILE...] | --list");
+    Console.Error.WriteLine("targets: " + string.Join(", ", FuzzTargets.All.Keys));
+    return Usage;
+}
+if (args[0] == "--list")
+{
+    foreach (string name in FuzzTargets.All.Keys)
+    {
+        Console.WriteLine(name);
+    }
+    return 0;
+}
+if (!FuzzTargets.All.TryGetValue(args[0], out var target))
+{
+    Console.Error.WriteLine($"unknown target '{args[0]}'; targets: {string.Join(", ", FuzzTargets.All.Keys)}");
+    return Usage;
+}
+if (args.Length > 1)
+{
+    return Replay.Files(target, args[1..]);
+}
+Fuzzer.OutOfProcess.Run(stream => target(FuzzInputStream.ReadAll(stream)));
+return 0;
