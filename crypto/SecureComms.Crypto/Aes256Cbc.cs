@@ -41,7 +41,7 @@ public sealed class Aes256Cbc : IDisposable
     public static int CiphertextLength(int plaintextLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(plaintextLength);
-        return checked((plaintextLength / IvSizeInBytes + 1) * IvSizeInBytes);
+        return (plaintextLength / IvSizeInBytes + 1) * IvSizeInBytes; // overflow-checked project-wide
     }
 
     /// <summary>Encrypts and pads; returns the number of bytes written (<see cref="CiphertextLength"/>).</summary>
@@ -70,13 +70,9 @@ public sealed class Aes256Cbc : IDisposable
             throw new ArgumentException($"Plaintext buffer must hold {ciphertext.Length} bytes.", nameof(plaintext));
         }
         written = 0;
-        if (ciphertext.IsEmpty || ciphertext.Length % IvSizeInBytes != 0)
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-            return false;
-        }
         try
         {
+            // An empty or partial-block ciphertext and malformed padding all raise CryptographicException.
             written = _aes.DecryptCbc(ciphertext, iv, plaintext, PaddingMode.PKCS7);
             return true;
         }

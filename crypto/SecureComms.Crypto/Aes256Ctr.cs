@@ -42,6 +42,7 @@ public static class Aes256Ctr
             throw new ArgumentException("Output must be as long as input.", nameof(output));
         }
         var cipher = new SicBlockCipher(AesUtilities.CreateEngine());
+        // Stryker disable once Boolean : equivalent; CTR encryption and decryption are the same keystream XOR.
         cipher.Init(true, new ParametersWithIV(new KeyParameter(key), counter));
         var stream = new BufferedBlockCipher(cipher);
         int written = stream.ProcessBytes(input, output);

@@ -88,6 +88,7 @@ public static class Argon2id
         {
             return false;
         }
+        // Stryker disable once Boolean : whether the array is pinned cannot be observed from a test.
         byte[] actual = GC.AllocateArray<byte>(expected.Length, pinned: true);
         try
         {

@@ -28,6 +28,7 @@ public abstract class Secret : IDisposable
     /// <summary>Creates a container holding a copy of <paramref name="value"/>.</summary>
     protected Secret(ReadOnlySpan<byte> value, bool exportable)
     {
+        // Stryker disable once Boolean : whether the array is pinned cannot be observed from a test.
         _value = GC.AllocateArray<byte>(value.Length, pinned: true);
         value.CopyTo(_value);
         IsExportable = exportable;
@@ -37,6 +38,7 @@ public abstract class Secret : IDisposable
     protected Secret(int length, bool exportable)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
+        // Stryker disable once Boolean : whether the array is pinned cannot be observed from a test.
         _value = GC.AllocateArray<byte>(length, pinned: true);
         RandomNumberGenerator.Fill(_value);
         IsExportable = exportable;

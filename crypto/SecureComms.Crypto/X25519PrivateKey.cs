@@ -63,6 +63,7 @@ public sealed class X25519PrivateKey : Secret
         Span<byte> u = stackalloc byte[X25519PublicKey.SizeInBytes];
         // crypto_scalarmult_curve25519_base clamps internally; it fails only for a zero result, impossible
         // for a clamped scalar times the base point.
+        // Stryker disable once all : unreachable (see above); kept so that a libsodium change fails loudly.
         if (LibSodium.crypto_scalarmult_curve25519_base(ref u[0], in scalar[0]) != 0)
         {
             throw new System.Security.Cryptography.CryptographicException("X25519 base-point multiplication failed.");

@@ -84,6 +84,7 @@ public static class XEdDsa
             return false;
         }
         Span<byte> edwardsKey = stackalloc byte[PointSize];
+        // Stryker disable once Bitwise : equivalent; >> and >>> agree on a byte promoted to a non-negative int.
         if (!TryConvertMont(publicKey.Bytes, signature[^1] >> 7, edwardsKey))
         {
             return false;
@@ -118,6 +119,7 @@ public static class XEdDsa
             HashToScalar(r, prefix, a, message, z);
 
             Span<byte> bigR = signature[..PointSize];
+            // Stryker disable once all : unreachable; r = 0 mod q has probability 2^-252.
             if (LibSodium.crypto_scalarmult_ed25519_base_noclamp(ref bigR[0], in r[0]) != 0)
             {
                 throw new CryptographicException("XEdDSA: nonce reduced to zero.");
@@ -139,6 +141,7 @@ public static class XEdDsa
     /// <summary>§2.3 calculate_key_pair: A = kB with sign bit 0, a = ±k mod q chosen without branching.</summary>
     private static void CalculateKeyPair(ReadOnlySpan<byte> k, Span<byte> bigA, Span<byte> a)
     {
+        // Stryker disable once all : unreachable; a clamped scalar is never 0 mod q.
         if (LibSodium.crypto_scalarmult_ed25519_base_noclamp(ref bigA[0], in k[0]) != 0)
         {
             throw new CryptographicException("XEdDSA: invalid private scalar.");
@@ -150,6 +153,7 @@ public static class XEdDsa
             k.CopyTo(wide);
             LibSodium.crypto_core_ed25519_scalar_reduce(ref a[0], in wide[0]);
             LibSodium.crypto_core_ed25519_scalar_negate(ref negated[0], in a[0]);
+            // Stryker disable once Bitwise : equivalent; >> and >>> agree on a byte promoted to a non-negative int.
             byte mask = unchecked((byte)-(bigA[^1] >> 7));
             for (int i = 0; i < ScalarSize; i++)
             {
@@ -208,6 +212,7 @@ public static class XEdDsa
         X25519Field.Mul(numerator, denominator, x);
         X25519Field.Normalize(x);
         X25519Field.Encode(x, edwardsPoint);
+        // Stryker disable once Assignment : equivalent; bit 255 of a normalized field element is 0, so |= and ^= agree.
         edwardsPoint[^1] |= (byte)(signBit << 7);
         return true;
     }

@@ -24,6 +24,8 @@ public sealed class Argon2idContractTests
         foreach (int length in new[] { 0, 8, 15, 17, 32 })
         {
             ContractAssert.ThrowsArgument("salt", () => Argon2id.DeriveBytes(Password, new byte[length], Tiny, new byte[32]), "16");
+            // The BouncyCastle path (a secret given) would accept any salt: the wrapper's own check must hold.
+            ContractAssert.ThrowsArgument("salt", () => Argon2id.DeriveBytes(Password, new byte[length], Tiny, new byte[32], secret: [1]), "16");
         }
         foreach (int length in new[] { 0, 15, 1025 })
         {

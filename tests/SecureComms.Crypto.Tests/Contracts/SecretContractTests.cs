@@ -120,4 +120,16 @@ public sealed class SecretContractTests
         ContractAssert.AllZero(storage);
         Assert.True(((Secret)secret).IsDisposed);
     }
+
+    [Fact]
+    public void A_container_of_negative_length_is_refused()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSecret(-1));
+        Assert.Equal("length", e.ParamName);
+        Assert.Equal(0, new RandomSecret(0).Length);
+        Assert.Equal(48, new RandomSecret(48).Length);
+    }
+
+    /// <summary>A derived type that uses the random-filling constructor with any length.</summary>
+    private sealed class RandomSecret(int length) : Secret(length, exportable: false);
 }

@@ -34,6 +34,7 @@ public sealed class FixedTimeComparisonTests
         Assert.True(FixedTime.IsAllZero(new byte[32]));
         Assert.False(FixedTime.IsAllZero([0, 0, 0, 0x80]));
         Assert.False(FixedTime.IsAllZero([1, 0, 0, 0]));
+        Assert.False(FixedTime.IsAllZero([1, 1])); // an XOR accumulator would cancel these out
     }
 
     internal static string RepositoryRoot()

@@ -34,6 +34,22 @@ public sealed class NonceReuseTests
     }
 
     [Fact]
+    public void Every_nonce_overwrites_the_whole_buffer()
+    {
+        var counter = new NonceCounter(0x0102030405060708);
+        byte[] nonce = Enumerable.Repeat((byte)0xAA, NonceCounter.NonceSizeInBytes).ToArray();
+        Assert.True(counter.TryNext(nonce));
+        Assert.Equal("000000000102030405060708", Convert.ToHexString(nonce));
+    }
+
+    [Fact]
+    public void An_exhausted_counter_still_refuses_a_buffer_of_the_wrong_size()
+    {
+        var counter = new NonceCounter(ulong.MaxValue);
+        Assert.Throws<ArgumentException>("nonce", () => counter.TryNext(new byte[8]));
+    }
+
+    [Fact]
     public void A_counter_started_on_the_reserved_value_hands_out_nothing()
     {
         var counter = new NonceCounter(ulong.MaxValue);
