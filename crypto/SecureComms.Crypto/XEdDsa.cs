@@ -200,6 +200,7 @@ public static class XEdDsa
         X25519Field.Encode(x, edwardsPoint);
         if (!edwardsPoint.SequenceEqual(u)) // public data: the encoded public key
         {
+            // Stryker disable once Boolean : equivalent; the buffer then holds u mod p, not y, and verification fails (Threats/NonCanonicalKeyTests kills the mutants that would let u ≥ p through).
             return false;
         }
         int[] numerator = X25519Field.Create();

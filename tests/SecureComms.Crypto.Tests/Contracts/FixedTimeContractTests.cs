@@ -26,5 +26,7 @@ public sealed class FixedTimeContractTests
         {
             Assert.False(FixedTime.IsAllZero(TestBytes.FlipBit(new byte[64], bit)));
         }
+        Assert.False(FixedTime.IsAllZero([1, 1])); // an XOR accumulator would cancel these out
+        Assert.False(FixedTime.IsAllZero([0x80, 0x80, 0x80]));
     }
 }

@@ -1,16 +1,12 @@
 namespace SecureComms.Crypto.Tests.Fuzz;
 
 /// <summary>
-/// The committed fuzz corpus, <c>fuzz/corpus/TARGET/FILE</c>, found from the test's output directory by
-/// walking up to the repository root (the folder holding <c>SecureComms.sln</c>).
+/// The committed fuzz corpus, <c>fuzz/corpus/TARGET/FILE</c>.
 /// </summary>
 internal static class FuzzCorpus
 {
-    /// <summary>The file that marks the repository root.</summary>
-    private const string RootMarker = "SecureComms.sln";
-
     /// <summary>The corpus folder.</summary>
-    public static DirectoryInfo Directory { get; } = Locate();
+    public static DirectoryInfo Directory { get; } = new(Path.Combine(RepositoryPaths.Root, "fuzz", "corpus"));
 
     /// <summary>Every seed as <c>TARGET/FILE</c>, ordered, for a theory's data.</summary>
     public static TheoryData<string> Seeds() =>
@@ -23,16 +19,4 @@ internal static class FuzzCorpus
 
     /// <summary>The bytes of a seed named <c>TARGET/FILE</c>.</summary>
     public static byte[] Read(string seed) => File.ReadAllBytes(Path.Combine(Directory.FullName, seed));
-
-    private static DirectoryInfo Locate()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, RootMarker)))
-            {
-                return new DirectoryInfo(Path.Combine(dir.FullName, "fuzz", "corpus"));
-            }
-        }
-        throw new DirectoryNotFoundException($"No {RootMarker} above {AppContext.BaseDirectory}: cannot find fuzz/corpus.");
-    }
 }
