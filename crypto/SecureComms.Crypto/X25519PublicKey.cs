@@ -14,11 +14,18 @@ public sealed class X25519PublicKey : IEquatable<X25519PublicKey>
     public const int SizeInBytes = 256 / 8;
 
     private readonly byte[] _bytes;
+    private byte[]? _edwardsY;
 
     private X25519PublicKey(ReadOnlySpan<byte> bytes) => _bytes = bytes.ToArray();
 
     /// <summary>The encoded key.</summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
+
+    /// <summary>
+    /// XEdDSA §2.2 convert_mont(u): the Edwards y with sign bit 0, or empty when u ≥ p. Computed on first use
+    /// and kept (public data; a race computes the same value twice).
+    /// </summary>
+    internal ReadOnlySpan<byte> EdwardsY => _edwardsY ??= XEdDsa.ConvertMont(_bytes);
 
     /// <summary>Decodes a key; false when <paramref name="encoded"/> is not exactly 32 bytes.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> encoded, out X25519PublicKey? key)

@@ -38,6 +38,9 @@ public static class XEdDsa
     private const int PointSize = LibSodium.Ed25519PointBytes;
     private const int ScalarSize = LibSodium.Ed25519ScalarBytes;
 
+    /// <summary>Hash inputs up to this size are assembled on the stack: 1 KiB.</summary>
+    private const int StackHashInputSize = 1024;
+
     /// <summary>Signs <paramref name="message"/> with an X25519 private key and a fresh random Z.</summary>
     public static void Sign(X25519PrivateKey privateKey, ReadOnlySpan<byte> message, Span<byte> signature)
     {
@@ -83,12 +86,15 @@ public static class XEdDsa
         {
             return false;
         }
-        Span<byte> edwardsKey = stackalloc byte[PointSize];
-        // Stryker disable once Bitwise : equivalent; >> and >>> agree on a byte promoted to a non-negative int.
-        if (!TryConvertMont(publicKey.Bytes, signature[^1] >> 7, edwardsKey))
+        ReadOnlySpan<byte> y = publicKey.EdwardsY;
+        if (y.IsEmpty)
         {
             return false;
         }
+        Span<byte> edwardsKey = stackalloc byte[PointSize];
+        y.CopyTo(edwardsKey);
+        // Stryker disable once Assignment : equivalent; bit 255 of a normalized field element is 0, so |= and ^= agree.
+        edwardsKey[^1] |= (byte)(signature[^1] & 0x80);
         Span<byte> edSignature = stackalloc byte[SignatureSizeInBytes];
         signature.CopyTo(edSignature);
         edSignature[^1] &= 0x7F;
@@ -168,40 +174,48 @@ public static class XEdDsa
         }
     }
 
-    /// <summary>SHA-512 of the concatenated parts, reduced mod q.</summary>
+    /// <summary>SHA-512 of the concatenated parts, reduced mod q. The parts are joined in one buffer (on the
+    /// stack up to <see cref="StackHashInputSize"/> bytes, else a pinned array) that is wiped afterwards,
+    /// since it holds the secret scalar when computing r.</summary>
     private static void HashToScalar(Span<byte> scalar, ReadOnlySpan<byte> first, ReadOnlySpan<byte> second, ReadOnlySpan<byte> message, ReadOnlySpan<byte> suffix)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
-        hash.AppendData(first);
-        hash.AppendData(second);
-        hash.AppendData(message);
-        hash.AppendData(suffix);
+        int length = first.Length + second.Length + message.Length + suffix.Length;
+        Span<byte> input = length <= StackHashInputSize
+            ? stackalloc byte[StackHashInputSize]
+            : GC.AllocateUninitializedArray<byte>(length, pinned: true);
+        input = input[..length];
         Span<byte> digest = stackalloc byte[Sha512.HashSizeInBytes];
         try
         {
-            hash.GetHashAndReset(digest);
+            first.CopyTo(input);
+            second.CopyTo(input[first.Length..]);
+            message.CopyTo(input[(first.Length + second.Length)..]);
+            suffix.CopyTo(input[(length - suffix.Length)..]);
+            SHA512.HashData(input, digest);
             LibSodium.crypto_core_ed25519_scalar_reduce(ref scalar[0], in digest[0]);
         }
         finally
         {
+            CryptographicOperations.ZeroMemory(input);
             CryptographicOperations.ZeroMemory(digest);
         }
     }
 
     /// <summary>
-    /// §2.2 convert_mont(u) with the sign bit given: y = (u − 1)/(u + 1) mod p. False when u is not a
-    /// canonical field element (u ≥ p, including any u with bit 255 set: §2.4 "if u ≥ p return false").
+    /// §2.2 convert_mont(u): the Edwards y = (u − 1)/(u + 1) mod p, encoded with sign bit 0, or an empty array
+    /// when u is not a canonical field element (u ≥ p, including any u with bit 255 set: §2.4 "if u ≥ p
+    /// return false"). Public data; <see cref="X25519PublicKey.EdwardsY"/> computes it once per key.
     /// </summary>
-    private static bool TryConvertMont(ReadOnlySpan<byte> u, int signBit, Span<byte> edwardsPoint)
+    internal static byte[] ConvertMont(ReadOnlySpan<byte> u)
     {
+        var edwardsPoint = new byte[PointSize];
         int[] x = X25519Field.Create();
         X25519Field.Decode255(u, x);
         X25519Field.Normalize(x);
         X25519Field.Encode(x, edwardsPoint);
-        if (!edwardsPoint.SequenceEqual(u)) // public data: the encoded public key
+        if (!edwardsPoint.AsSpan().SequenceEqual(u)) // public data: the encoded public key
         {
-            // Stryker disable once Boolean : equivalent; the buffer then holds u mod p, not y, and verification fails (Threats/NonCanonicalKeyTests kills the mutants that would let u ≥ p through).
-            return false;
+            return [];
         }
         int[] numerator = X25519Field.Create();
         int[] denominator = X25519Field.Create();
@@ -213,8 +227,6 @@ public static class XEdDsa
         X25519Field.Mul(numerator, denominator, x);
         X25519Field.Normalize(x);
         X25519Field.Encode(x, edwardsPoint);
-        // Stryker disable once Assignment : equivalent; bit 255 of a normalized field element is 0, so |= and ^= agree.
-        edwardsPoint[^1] |= (byte)(signBit << 7);
-        return true;
+        return edwardsPoint;
     }
 }

@@ -2,7 +2,7 @@ namespace SecureComms.Crypto.Tests.Contracts;
 
 /// <summary>
 /// The record path allocates nothing (the foundation issue: sealing and opening a 1,200-byte record must
-/// allocate nothing). Measured with the runtime's per-thread allocation counter around warm calls; bench/
+/// allocate nothing), nor do agreement and signatures once their keys exist. Measured with the runtime's per-thread allocation counter around warm calls; bench/
 /// shows the same with BenchmarkDotNet's MemoryDiagnoser.
 /// </summary>
 public sealed class HotPathAllocationTests
@@ -56,5 +56,29 @@ public sealed class HotPathAllocationTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(100, succeeded);
+    }
+
+    [Fact]
+    public void XEdDSA_and_Ed25519_sign_and_verify_allocate_nothing_once_the_keys_are_warm()
+    {
+        using var x25519 = X25519PrivateKey.Generate();
+        using var ed25519 = Ed25519PrivateKey.Generate();
+        byte[] message = TestBytes.Seeded(33, 5), signature = new byte[XEdDsa.SignatureSizeInBytes];
+        XEdDsa.Sign(x25519, message, signature);
+        Assert.True(XEdDsa.Verify(x25519.PublicKey, message, signature));
+
+        int verified = 0;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            XEdDsa.Sign(x25519, message, signature);
+            verified += XEdDsa.Verify(x25519.PublicKey, message, signature) ? 1 : 0;
+            Ed25519.Sign(ed25519, message, signature);
+            verified += Ed25519.Verify(ed25519.PublicKey, message, signature) ? 1 : 0;
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(40, verified);
     }
 }

@@ -71,6 +71,26 @@ public sealed class XEdDsaContractTests
         }
     }
 
+    /// <summary>
+    /// Hash inputs of up to 1 KiB are assembled on the stack, longer ones in a pinned array: r hashes
+    /// 128 + |M| bytes (boundary |M| = 896) and h hashes 64 + |M| (boundary |M| = 960).
+    /// </summary>
+    [Theory]
+    [InlineData(896)]
+    [InlineData(897)]
+    [InlineData(960)]
+    [InlineData(961)]
+    [InlineData(5000)]
+    public void Sign_equals_the_spec_transcription_on_both_sides_of_the_stack_buffer_limit(int messageLength)
+    {
+        byte[] scalar = ScalarWithEdwardsSign(1);
+        using var key = X25519PrivateKey.Import(scalar);
+        byte[] z = TestBytes.Seeded(64, messageLength), message = TestBytes.Seeded(messageLength, 7);
+        byte[] signature = SignWith(key, message, z);
+        Assert.Equal(ReferenceXEdDsa.SignAsSpec(scalar, message, z), signature);
+        Assert.True(XEdDsa.Verify(key.PublicKey, message, signature));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
