@@ -16,8 +16,8 @@ public sealed class Rfc7748() : VectorSuite("rfc7748", "rfc/rfc7748_x25519.json"
             return Verdict.PassIf(
                 alice.PublicKey.Bytes.SequenceEqual(testCase.Bytes("alice_public"))
                 && bob.PublicKey.Bytes.SequenceEqual(testCase.Bytes("bob_public"))
-                && Agree(alice, bob.PublicKey.Bytes).SequenceEqual(expected)
-                && Agree(bob, alice.PublicKey.Bytes).SequenceEqual(expected),
+                && KnownAnswer.Agree(alice, bob.PublicKey).SequenceEqual(expected)
+                && KnownAnswer.Agree(bob, alice.PublicKey).SequenceEqual(expected),
                 "public keys or shared secret differ");
         }
         if (testCase.Has("iterations"))
@@ -26,19 +26,12 @@ public sealed class Rfc7748() : VectorSuite("rfc7748", "rfc/rfc7748_x25519.json"
             for (int i = 0; i < testCase.Int("iterations"); i++)
             {
                 using var key = X25519PrivateKey.Import(k);
-                (k, u) = (Agree(key, u), k);
+                (k, u) = (KnownAnswer.Agree(key, X25519PublicKey.Decode(u)), k);
             }
             return Verdict.PassIf(k.AsSpan().SequenceEqual(testCase.Bytes("output")), "iterated result differs");
         }
         using var scalar = X25519PrivateKey.Import(testCase.Bytes("scalar"));
-        return Verdict.PassIf(Agree(scalar, testCase.Bytes("u")).AsSpan().SequenceEqual(testCase.Bytes("output")), "output differs");
-    }
-
-    private static byte[] Agree(X25519PrivateKey key, ReadOnlySpan<byte> u)
-    {
-        var output = new byte[X25519.SharedSecretSizeInBytes];
-        return X25519.Agree(key, X25519PublicKey.Decode(u), output) == AgreementResult.Success
-            ? output
-            : throw new VectorFormatException("RFC 7748 case produced a non-contributory result");
+        byte[] output = KnownAnswer.Agree(scalar, X25519PublicKey.Decode(testCase.Bytes("u")));
+        return Verdict.PassIf(output.AsSpan().SequenceEqual(testCase.Bytes("output")), "output differs");
     }
 }

@@ -94,7 +94,7 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
         byte[] expected = testCase.Bytes("expected_shared");
         return Verdict.PassIf(
             alice.PublicKey.Equals(alicePublic) && bob.PublicKey.Equals(bobPublic)
-            && Agree(alice, bobPublic).SequenceEqual(expected) && Agree(bob, alicePublic).SequenceEqual(expected),
+            && KnownAnswer.Agree(alice, bobPublic).SequenceEqual(expected) && KnownAnswer.Agree(bob, alicePublic).SequenceEqual(expected),
             "public keys or shared secret differ");
     }
 
@@ -109,9 +109,9 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
         for (int i = 0; i < 1000; i++)
         {
             using var key = X25519PrivateKey.Import(n);
-            q = Agree(key, X25519PublicKey.Decode(p));
+            q = KnownAnswer.Agree(key, X25519PublicKey.Decode(p));
             p = q;
-            q = Agree(key, X25519PublicKey.Decode(p));
+            q = KnownAnswer.Agree(key, X25519PublicKey.Decode(p));
             n = (byte[])q.Clone();
             X25519PrivateKey.Clamp(n);
         }
@@ -134,12 +134,4 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
         serialized.Length == 1 + X25519PublicKey.SizeInBytes && serialized[0] == 0x05
             ? X25519PublicKey.Decode(serialized.AsSpan(1))
             : throw new VectorFormatException("not a 33-byte Signal public key (0x05 ‖ u)");
-
-    private static byte[] Agree(X25519PrivateKey key, X25519PublicKey publicKey)
-    {
-        var output = new byte[X25519.SharedSecretSizeInBytes];
-        return X25519.Agree(key, publicKey, output) == AgreementResult.Success
-            ? output
-            : throw new VectorFormatException("agreement was non-contributory");
-    }
 }
