@@ -24,5 +24,6 @@ public static class FuzzTargets
             [X25519PublicKeyTarget.Name] = X25519PublicKeyTarget.Target,
             [Ed25519VerifyTarget.Name] = Ed25519VerifyTarget.Target,
             [XEdDsaVerifyTarget.Name] = XEdDsaVerifyTarget.Target,
+            [ScannableFingerprintTarget.Name] = ScannableFingerprintTarget.Target,
         };
 }
