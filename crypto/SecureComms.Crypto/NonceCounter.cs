@@ -24,12 +24,11 @@ public sealed class NonceCounter
     public const ulong MaxValue = ulong.MaxValue - 1;
 
     private ulong _next;
-    private bool _exhausted;
 
     /// <summary>Starts at <paramref name="start"/> (0 for a fresh key).</summary>
     public NonceCounter(ulong start = 0) => _next = start;
 
-    /// <summary>The value the next nonce will carry.</summary>
+    /// <summary>The value the next nonce will carry; the reserved 2^64 − 1 once the counter is exhausted.</summary>
     public ulong Next => _next;
 
     /// <summary>
@@ -42,19 +41,12 @@ public sealed class NonceCounter
         {
             throw new ArgumentException($"Nonce must be {NonceSizeInBytes} bytes.", nameof(nonce));
         }
-        if (_exhausted || _next > MaxValue)
+        if (_next > MaxValue)
         {
             return false;
         }
         Write(_next, nonce);
-        if (_next == MaxValue)
-        {
-            _exhausted = true;
-        }
-        else
-        {
-            _next++;
-        }
+        _next++; // from MaxValue this reaches the reserved 2^64 − 1, never wraps
         return true;
     }
 

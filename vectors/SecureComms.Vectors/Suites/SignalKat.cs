@@ -49,7 +49,7 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     /// <summary>Curve25519Test.testSignature: verifies, and no single flipped bit verifies.</summary>
     private static Verdict CheckVerify(VectorCase testCase)
     {
-        var publicKey = SignalPublicKey(testCase.Bytes("identity_public"));
+        var publicKey = SignalPublicKey(testCase.Bytes("identity_public")).PublicKey;
         byte[] message = testCase.Bytes("message"), signature = testCase.Bytes("signature");
         if (!XEdDsa.Verify(publicKey, message, signature))
         {
@@ -93,8 +93,8 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     {
         using var alice = X25519PrivateKey.Import(testCase.Bytes("alice_private"));
         using var bob = X25519PrivateKey.Import(testCase.Bytes("bob_private"));
-        var alicePublic = SignalPublicKey(testCase.Bytes("alice_public"));
-        var bobPublic = SignalPublicKey(testCase.Bytes("bob_public"));
+        var alicePublic = SignalPublicKey(testCase.Bytes("alice_public")).PublicKey;
+        var bobPublic = SignalPublicKey(testCase.Bytes("bob_public")).PublicKey;
         byte[] expected = testCase.Bytes("expected_shared");
         return Verdict.PassIf(
             alice.PublicKey.Equals(alicePublic) && bob.PublicKey.Equals(bobPublic)
@@ -142,8 +142,8 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
         int version = testCase.Int("version"), iterations = testCase.Int("iterations");
         byte[] aliceId = System.Text.Encoding.ASCII.GetBytes(testCase.Text("alice_stable_id"));
         byte[] bobId = System.Text.Encoding.ASCII.GetBytes(testCase.Text("bob_stable_id"));
-        var aliceKey = new IdentityKey(SignalPublicKey(testCase.Bytes("alice_identity")));
-        var bobKey = new IdentityKey(SignalPublicKey(testCase.Bytes("bob_identity")));
+        var aliceKey = SignalPublicKey(testCase.Bytes("alice_identity"));
+        var bobKey = SignalPublicKey(testCase.Bytes("bob_identity"));
         var alice = new Fingerprint(version, iterations, aliceId, aliceKey, bobId, bobKey);
         var bob = new Fingerprint(version, iterations, bobId, bobKey, aliceId, aliceKey);
         byte[] aliceScannable = alice.Scannable.Serialize(), bobScannable = bob.Scannable.Serialize();
@@ -157,8 +157,8 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     }
 
     /// <summary>Signal serializes a Curve25519 public key as type byte 0x05 followed by the 32-byte u.</summary>
-    private static X25519PublicKey SignalPublicKey(byte[] serialized) =>
-        serialized.Length == 1 + X25519PublicKey.SizeInBytes && serialized[0] == 0x05
-            ? X25519PublicKey.Decode(serialized.AsSpan(1))
+    private static IdentityKey SignalPublicKey(byte[] serialized) =>
+        IdentityKey.TryDeserialize(serialized, out var key)
+            ? key!
             : throw new VectorFormatException("not a 33-byte Signal public key (0x05 ‖ u)");
 }
