@@ -1,6 +1,8 @@
 using SecureComms.Crypto;
 using SecureComms.Signal;
 using SecureComms.Signal.Fingerprints;
+using SecureComms.Signal.Ratchet;
+using SecureComms.Signal.X3dh;
 
 namespace SecureComms.Vectors.Suites;
 
@@ -8,17 +10,14 @@ namespace SecureComms.Vectors.Suites;
 /// libsignal / curve25519-java known answers (<c>signal/signal_kat.json</c>) that exercise the primitives
 /// layer: XEdDSA verification (spec signatures and libsignal's sign-bit-in-signature form), deterministic
 /// XEdDSA signing, X25519 agreement, HKDF, and the Signal layer's numeric fingerprints. Cases that need
-/// curve25519-java's unclamped ladder are skipped with that reason; the ratchet's chain/root keys and X3DH
-/// are named as not yet implemented.
+/// curve25519-java's unclamped ladder are skipped with that reason. The protocol layer's cases run through
+/// the Double Ratchet's KDF_CK and X3DH as responder (RatchetInitBob's first sending chain key).
 /// </summary>
 public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signal_kat.json")
 {
     /// <summary>Skip reason of the cases curve25519-java computed without clamping.</summary>
     public const string UnclampedReason =
         "requires_unclamped_scalar: curve25519-java's ladder does not clamp; RFC 7748 X25519 (libsodium) always clamps";
-
-    /// <summary>Skip reason of the protocol-level cases not yet implemented (chain keys, root keys, X3DH).</summary>
-    public const string ProtocolReason = "protocol-level KAT: chain keys, root keys and X3DH arrive with the Double Ratchet (Private Conversations issue)";
 
     /// <summary>Skip reason of the HKDF cases for libsignal's pre-v3 message version.</summary>
     public const string HkdfV2Reason =
@@ -40,8 +39,8 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
             "iterated_agreement" => CheckIteratedAgreement(testCase),
             "hkdf" => CheckHkdf(testCase),
             "numeric_fingerprint" => CheckFingerprint(testCase),
-            "chain_key" or "root_key_create_chain" or "x3dh_session_init_bob" or "x3dh_session_init_alice"
-                => Verdict.Skip(ProtocolReason),
+            "chain_key" => CheckChainKey(testCase),
+            "x3dh_session_init_bob" => CheckX3dhAsBob(testCase),
             string kind => Verdict.Fail($"unknown kind '{kind}'"),
         };
     }
@@ -157,6 +156,47 @@ public sealed class SignalKat() : VectorSuite("signal/signal_kat", "signal/signa
     }
 
     /// <summary>Signal serializes a Curve25519 public key as type byte 0x05 followed by the 32-byte u.</summary>
+    /// <summary>ChainKeyTest: KDF_CK's message keys and next chain key.</summary>
+    private static Verdict CheckChainKey(VectorCase testCase)
+    {
+        if (testCase.Int("hkdf_message_version") != 3)
+        {
+            return Verdict.Skip(HkdfV2Reason);
+        }
+        (byte[] next, MessageKeys keys) = RatchetKdf.KdfCk(testCase.Bytes("chain_key_seed"), (uint)testCase.Int("index"));
+        return Verdict.PassIf(
+            keys.CipherKey.AsSpan().SequenceEqual(testCase.Bytes("expected_message_cipher_key"))
+            && keys.MacKey.AsSpan().SequenceEqual(testCase.Bytes("expected_message_mac_key"))
+            && next.AsSpan().SequenceEqual(testCase.Bytes("expected_next_chain_key")),
+            "message keys or next chain key differ");
+    }
+
+    /// <summary>RatchetingSessionTest.testRatchetingSessionAsBob: X3DH as responder, then RatchetInitBob's sending chain key.</summary>
+    private static Verdict CheckX3dhAsBob(VectorCase testCase)
+    {
+        if (testCase.Has("bob_one_time_prekey"))
+        {
+            return Verdict.Fail("cases with a one-time prekey are not described by this check");
+        }
+        using X25519PrivateKey identity = X25519PrivateKey.Import(testCase.Bytes("bob_identity_private"));
+        using X25519PrivateKey signedPreKey = X25519PrivateKey.Import(testCase.Bytes("bob_signed_prekey_private"), exportable: true);
+        if (!SignalPublicKey(testCase.Bytes("bob_identity_public")).PublicKey.Equals(identity.PublicKey)
+            || !SignalPublicKey(testCase.Bytes("bob_signed_prekey_public")).PublicKey.Equals(signedPreKey.PublicKey))
+        {
+            return Verdict.Fail("published private keys do not match their public keys");
+        }
+        byte[] secret = X3dhAgreement.Responder(
+            identity,
+            signedPreKey,
+            null,
+            SignalPublicKey(testCase.Bytes("alice_identity_public")).PublicKey,
+            SignalPublicKey(testCase.Bytes("alice_base_public")).PublicKey);
+        var state = DoubleRatchet.InitBob(secret, signedPreKey);
+        return Verdict.PassIf(
+            state.SenderChain.ChainKey.Key.Span.SequenceEqual(testCase.Bytes("expected_bob_sender_chain_key")),
+            "Bob's first sending chain key differs");
+    }
+
     private static IdentityKey SignalPublicKey(byte[] serialized) =>
         IdentityKey.TryDeserialize(serialized, out var key)
             ? key!
