@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using SecureComms.Interop.Signal;
 using SecureComms.Vectors;
 using Spectre.Console;
 
@@ -7,7 +8,8 @@ namespace SecureComms.Cli;
 
 /// <summary>
 /// <c>securecomms conformance [--json] [--verbose]</c>: runs every published vector the project knows and
-/// reports per source (cases, passed, failed, skipped with reason). Exit code 1 on any failure.
+/// every live interop scenario against the pinned peers (<c>interop/signal/</c>), and reports per source
+/// (cases, passed, failed, skipped with reason). Exit code 1 on any failure.
 /// </summary>
 internal static class ConformanceCommand
 {
@@ -24,7 +26,9 @@ internal static class ConformanceCommand
 
     private static int Run(bool json, bool verbose)
     {
-        var reports = Conformance.Suites.Select(Conformance.Run).ToList();
+        var reports = Conformance.Suites.Select(Conformance.Run)
+            .Concat(SignalInterop.Peers.Select(SignalInterop.Run))
+            .ToList();
         if (json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(

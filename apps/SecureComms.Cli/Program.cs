@@ -3,4 +3,5 @@ using SecureComms.Cli;
 
 var root = new RootCommand("SecureComms: a reference implementation of Skype's security architecture.");
 root.Subcommands.Add(ConformanceCommand.Create());
+root.Subcommands.Add(ShimCommand.Create());
 return root.Parse(args).Invoke();
