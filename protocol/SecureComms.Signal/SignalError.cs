@@ -33,7 +33,7 @@ public enum SignalError
     /// <summary>A bundle's signed-prekey signature does not verify (libsignal <c>SignatureValidationFailed</c>).</summary>
     InvalidSignature,
 
-    /// <summary>A public key is not 33 bytes with type byte 0x05, or a stored key is malformed.</summary>
+    /// <summary>A public key is not 33 bytes with type byte 0x05, or has low order.</summary>
     InvalidKey,
 
     /// <summary>The version byte's high nibble is below 3.</summary>
@@ -73,11 +73,17 @@ public sealed class SignalProtocolException : Exception
     {
     }
 
-    /// <summary>Not for use: every refusal has a reason.</summary>
-    public SignalProtocolException(string message, Exception innerException)
+    /// <summary>A refusal for <paramref name="reason"/> caused by <paramref name="innerException"/>.</summary>
+    public SignalProtocolException(SignalError reason, string message, Exception innerException)
         : base(message, innerException)
     {
-        Reason = SignalError.InvalidMessage;
+        Reason = reason;
+    }
+
+    /// <summary>Not for use: every refusal has a reason.</summary>
+    public SignalProtocolException(string message, Exception innerException)
+        : this(SignalError.InvalidMessage, message, innerException)
+    {
     }
 
     /// <summary>Why.</summary>

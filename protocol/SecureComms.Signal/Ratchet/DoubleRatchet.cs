@@ -90,7 +90,7 @@ internal sealed class DoubleRatchet
         MessageKeys keys = chain.ChainKey.Index > message.Counter
             ? TrySkippedMessageKeys(chain, message.Counter)
                 ?? throw new SignalProtocolException(SignalError.DuplicateMessage, $"Message {message.Counter} was already received (chain at {chain.ChainKey.Index}).", message.Counter, chain.ChainKey.Index)
-            : SkipMessageKeys(chain, message.Counter);
+            : SkipMessageKeys(chain, message.Counter, withSelf: ad.Sender.Equals(ad.Receiver));
         if (!message.VerifyMac(keys.MacKey, ad.Sender, ad.Receiver))
         {
             throw new SignalProtocolException(SignalError.BadMac, "The message MAC does not verify.");
@@ -127,12 +127,14 @@ internal sealed class DoubleRatchet
     /// messages skipped, and returns the keys of message <paramref name="until"/> (the chain then stands at
     /// until + 1).
     /// </summary>
+    /// <remarks>In a session with ourselves (our other device: same identity on both ends) the jump is not
+    /// limited, as in libsignal (<c>session_with_self</c>); only the holder of our identity key can start one.</remarks>
     /// <exception cref="SignalProtocolException">TooFarInFuture past <see cref="SessionLimits.MaxForwardJumps"/>.</exception>
-    public static MessageKeys SkipMessageKeys(Proto.Chain chain, uint until)
+    public static MessageKeys SkipMessageKeys(Proto.Chain chain, uint until, bool withSelf = false)
     {
         uint index = chain.ChainKey.Index;
         long jump = (long)until - index;
-        if (jump > SessionLimits.MaxForwardJumps)
+        if (jump > SessionLimits.MaxForwardJumps && !withSelf)
         {
             throw new SignalProtocolException(SignalError.TooFarInFuture, $"Message {until} is {jump} past the chain at {index}, more than {SessionLimits.MaxForwardJumps}.", jump, SessionLimits.MaxForwardJumps);
         }

@@ -62,7 +62,7 @@ public sealed class SessionCipher
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
             state.SetPendingPreKey(bundle.PreKey is null ? null : bundle.PreKeyId, bundle.SignedPreKeyId, baseKey.PublicKey, _time.GetUtcNow());
             record.PromoteState(state);
-            _store.Commit(new SessionCommit(remote, record, bundle.IdentityKey, null));
+            _store.Commit(new SessionCommit(remote, record, bundle.IdentityKey));
         }
     }
 
@@ -90,7 +90,7 @@ public sealed class SessionCipher
                     local,
                     message).Serialized)
                 : new CiphertextMessage(CiphertextMessageType.Whisper, message.Serialized);
-            _store.Commit(new SessionCommit(remote, record, remoteIdentity, null));
+            _store.Commit(new SessionCommit(remote, record, remoteIdentity));
             return ciphertext;
         }
     }
@@ -115,7 +115,7 @@ public sealed class SessionCipher
             byte[] plaintext = DecryptWithRecord(remote, record, message);
             IdentityKey identity = record.Current!.RemoteIdentity;
             IdentityTrust.Require(_store, remote, identity);
-            _store.Commit(new SessionCommit(remote, record, identity, null));
+            _store.Commit(new SessionCommit(remote, record, identity));
             return plaintext;
         }
     }
@@ -132,9 +132,15 @@ public sealed class SessionCipher
         {
             IdentityTrust.Require(_store, remote, message.IdentityKey);
             SessionRecord record = _store.LoadSession(remote) ?? new SessionRecord();
-            uint? consumed = record.PromoteMatchingSession(message.BaseKey) ? null : RespondX3dh(record, message);
-            byte[] plaintext = DecryptWithRecord(remote, record, message.Message);
-            _store.Commit(new SessionCommit(remote, record, message.IdentityKey, consumed));
+            bool newRun = !record.PromoteMatchingSession(message.BaseKey);
+            if (newRun)
+            {
+                RespondX3dh(record, message);
+            }
+            byte[] plaintext = DecryptWithRecord(remote, record, message.Message, currentOnly: true);
+            _store.Commit(newRun
+                ? new SessionCommit(remote, record, message.IdentityKey, message.PreKeyId, (message.SignedPreKeyId, message.BaseKey))
+                : new SessionCommit(remote, record, message.IdentityKey));
             return plaintext;
         }
     }
@@ -148,9 +154,17 @@ public sealed class SessionCipher
         }
     }
 
-    /// <summary>Runs X3DH from our prekeys and makes the new session current; returns the one-time prekey used.</summary>
-    private uint? RespondX3dh(SessionRecord record, PreKeySignalMessage message)
+    /// <summary>
+    /// Runs X3DH from our prekeys and makes the new session current. A base key this signed prekey has
+    /// already answered is a replayed first message (under this address or another): refused, as libsignal
+    /// does since 0.81, even when no one-time prekey was used and the earlier session is gone.
+    /// </summary>
+    private void RespondX3dh(SessionRecord record, PreKeySignalMessage message)
     {
+        if (_store.IsBaseKeyUsed(message.SignedPreKeyId, message.BaseKey))
+        {
+            throw new SignalProtocolException(SignalError.DuplicateMessage, "This first message (its X3DH base key) was already answered.");
+        }
         using SignedPreKeyRecord signedPreKey = _store.LoadSignedPreKey(message.SignedPreKeyId)
             ?? throw new SignalProtocolException(SignalError.InvalidSignedPreKeyId, $"No signed prekey {message.SignedPreKeyId}.", message.SignedPreKeyId);
         using PreKeyRecord? preKey = message.PreKeyId is uint id
@@ -167,14 +181,16 @@ public sealed class SessionCipher
             message.RegistrationId);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
         record.PromoteState(state);
-        return message.PreKeyId;
     }
 
     /// <summary>
     /// Tries the current session, then each archived one, each on a copy; the first that decrypts is
     /// committed to the record (an archived one becomes current). A duplicate stops the search.
+    /// <paramref name="currentOnly"/> (a PreKeySignalMessage, whose session was just matched or created from
+    /// its base key) tries the current session alone, as libsignal does: its inner message may not be
+    /// decrypted by another session, else a re-wrapped message would be accepted and leave a stray session.
     /// </summary>
-    private static byte[] DecryptWithRecord(ProtocolAddress remote, SessionRecord record, SignalMessage message)
+    private static byte[] DecryptWithRecord(ProtocolAddress remote, SessionRecord record, SignalMessage message, bool currentOnly = false)
     {
         SignalProtocolException? firstError = null;
         if (record.Current is { } current)
@@ -191,7 +207,7 @@ public sealed class SessionCipher
                 firstError = e;
             }
         }
-        for (int i = 0; i < record.Previous.Count; i++)
+        for (int i = 0; !currentOnly && i < record.Previous.Count; i++)
         {
             SessionState copy = record.Previous[i].Clone();
             try

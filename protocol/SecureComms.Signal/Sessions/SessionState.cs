@@ -58,7 +58,7 @@ internal sealed class SessionState
             || !IsKey(structure.LocalIdentity) || !IsKey(structure.RemoteIdentity) || !IsKey(structure.AliceBaseKey)
             || !IsChain(structure.Ratchet.SenderChain, sender: true)
             || !structure.Ratchet.ReceiverChains.All(c => IsChain(c, sender: false))
-            || (structure.PendingPreKey is { } pending && !IsKey(pending.BaseKey)))
+            || (structure.PendingPreKey is { } pending && (!IsKey(pending.BaseKey) || !IsPendingTimestamp(pending.TimestampUnixMs))))
         {
             throw new SignalProtocolException(SignalError.InvalidRecord, "A stored session is malformed.");
         }
@@ -101,6 +101,13 @@ internal sealed class SessionState
     }
 
     private static bool IsKey(ByteString key) => IdentityKey.TryDeserialize(key.Span, out _);
+
+    /// <summary>Whether <see cref="IsExpiredUnacknowledged"/> can date a pending prekey sent at
+    /// <paramref name="unixMs"/> (a DateTimeOffset, to which the maximum age can still be added).
+    /// Found by the <c>session-record</c> fuzz target.</summary>
+    private static bool IsPendingTimestamp(long unixMs) =>
+        unixMs >= DateTimeOffset.MinValue.ToUnixTimeMilliseconds()
+        && unixMs <= (DateTimeOffset.MaxValue - SessionLimits.MaxUnacknowledgedSessionAge).ToUnixTimeMilliseconds();
 
     private static bool IsChain(Proto.Chain chain, bool sender) =>
         IsKey(chain.RatchetKey)

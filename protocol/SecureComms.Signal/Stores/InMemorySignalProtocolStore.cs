@@ -1,3 +1,4 @@
+using SecureComms.Crypto;
 using SecureComms.Signal.Sessions;
 
 namespace SecureComms.Signal.Stores;
@@ -16,6 +17,7 @@ public sealed class InMemorySignalProtocolStore : ISignalProtocolStore, IDisposa
     private readonly Dictionary<uint, byte[]> _preKeys = [];
     private readonly Dictionary<uint, byte[]> _signedPreKeys = [];
     private readonly Dictionary<ProtocolAddress, byte[]> _sessions = [];
+    private readonly HashSet<(uint, string)> _answeredBaseKeys = [];
 
     /// <summary>A store for the party with <paramref name="identity"/> (which it then owns).</summary>
     public InMemorySignalProtocolStore(IdentityKeyPair identity, uint registrationId)
@@ -80,6 +82,16 @@ public sealed class InMemorySignalProtocolStore : ISignalProtocolStore, IDisposa
     }
 
     /// <inheritdoc/>
+    public bool IsBaseKeyUsed(uint signedPreKeyId, X25519PublicKey baseKey)
+    {
+        ArgumentNullException.ThrowIfNull(baseKey);
+        lock (_lock)
+        {
+            return _answeredBaseKeys.Contains((signedPreKeyId, Convert.ToHexString(baseKey.Bytes)));
+        }
+    }
+
+    /// <inheritdoc/>
     public SessionRecord? LoadSession(ProtocolAddress address) => Load(_sessions, address, b => SessionRecord.Deserialize(b));
 
     /// <inheritdoc/>
@@ -101,6 +113,10 @@ public sealed class InMemorySignalProtocolStore : ISignalProtocolStore, IDisposa
             if (commit.ConsumedPreKeyId is uint id)
             {
                 _preKeys.Remove(id);
+            }
+            if (commit.AnsweredBaseKey is (uint signedPreKeyId, X25519PublicKey baseKey))
+            {
+                _answeredBaseKeys.Add((signedPreKeyId, Convert.ToHexString(baseKey.Bytes)));
             }
         }
     }

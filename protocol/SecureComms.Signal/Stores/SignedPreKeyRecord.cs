@@ -53,6 +53,11 @@ public sealed class SignedPreKeyRecord : IDisposable
         {
             throw new SignalProtocolException(SignalError.InvalidRecord, "A stored signed prekey has no valid signature.");
         }
+        if (s.TimestampUnixMs < DateTimeOffset.MinValue.ToUnixTimeMilliseconds() || s.TimestampUnixMs > DateTimeOffset.MaxValue.ToUnixTimeMilliseconds())
+        {
+            // Found by the session-record fuzz target: FromUnixTimeMilliseconds throws ArgumentOutOfRangeException.
+            throw new SignalProtocolException(SignalError.InvalidRecord, "A stored signed prekey's timestamp is out of range.", s.TimestampUnixMs);
+        }
         return new SignedPreKeyRecord(s.Id, StoredKeys.ImportPrivate(s.PrivateKey, s.PublicKey), s.Signature.ToByteArray(), DateTimeOffset.FromUnixTimeMilliseconds(s.TimestampUnixMs));
     }
 

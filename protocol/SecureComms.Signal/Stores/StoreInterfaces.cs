@@ -1,3 +1,4 @@
+using SecureComms.Crypto;
 using SecureComms.Signal.Sessions;
 
 namespace SecureComms.Signal.Stores;
@@ -33,9 +34,15 @@ public interface IPreKeyStore
     void RemovePreKey(uint id);
 }
 
-/// <summary>Signed prekeys by id.</summary>
+/// <summary>Signed prekeys by id, and the X3DH base keys each has already answered.</summary>
 public interface ISignedPreKeyStore
 {
+    /// <summary>
+    /// Whether a session was already started from signed prekey <paramref name="signedPreKeyId"/> with the
+    /// initiator's base key <paramref name="baseKey"/> (recorded by <see cref="ISignalProtocolStore.Commit"/>).
+    /// </summary>
+    bool IsBaseKeyUsed(uint signedPreKeyId, X25519PublicKey baseKey);
+
     /// <summary>A fresh copy of signed prekey <paramref name="id"/> (the caller disposes it), or null.</summary>
     SignedPreKeyRecord? LoadSignedPreKey(uint id);
 
@@ -60,8 +67,8 @@ public interface ISessionStore
 public interface ISignalProtocolStore : IIdentityKeyStore, IPreKeyStore, ISignedPreKeyStore, ISessionStore
 {
     /// <summary>
-    /// Atomically stores the session record, records the peer's identity and removes the consumed one-time
-    /// prekey: all of it or, on any failure, none of it.
+    /// Atomically stores the session record, records the peer's identity, removes the consumed one-time
+    /// prekey and records the X3DH base key answered: all of it or, on any failure, none of it.
     /// </summary>
     void Commit(SessionCommit commit);
 }
@@ -71,9 +78,20 @@ public interface ISignalProtocolStore : IIdentityKeyStore, IPreKeyStore, ISigned
 /// <param name="Record">Its new session record.</param>
 /// <param name="Identity">Its identity key, now recorded.</param>
 /// <param name="ConsumedPreKeyId">The one-time prekey a PreKeySignalMessage used up, if any.</param>
-public sealed record SessionCommit(ProtocolAddress Address, SessionRecord Record, IdentityKey Identity, uint? ConsumedPreKeyId);
+/// <param name="AnsweredBaseKey">The X3DH run a PreKeySignalMessage started (signed prekey id, initiator base
+/// key), never to be answered again.</param>
+public sealed record SessionCommit(
+    ProtocolAddress Address,
+    SessionRecord Record,
+    IdentityKey Identity,
+    uint? ConsumedPreKeyId = null,
+    (uint SignedPreKeyId, X25519PublicKey BaseKey)? AnsweredBaseKey = null);
 
-/// <summary>Trust on first use: an unknown identity is trusted and recorded; a different one is refused until approved.</summary>
+/// <summary>
+/// Trust on first use: an unknown identity is trusted (the operation's <see cref="ISignalProtocolStore.Commit"/>
+/// then records it); a different one is refused until the user approves it with
+/// <see cref="IIdentityKeyStore.SaveIdentity"/>.
+/// </summary>
 public static class IdentityTrust
 {
     /// <summary>Whether <paramref name="identity"/> may be used for <paramref name="address"/>.</summary>

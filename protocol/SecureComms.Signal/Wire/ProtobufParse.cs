@@ -15,7 +15,7 @@ internal static class ProtobufParse
         }
         catch (InvalidProtocolBufferException e)
         {
-            throw new SignalProtocolException(reason, $"{what} is not a valid protobuf: {e.Message}");
+            throw new SignalProtocolException(reason, $"{what} is not a valid protobuf: {e.Message}", e);
         }
     }
 }

@@ -5,17 +5,21 @@ namespace SecureComms.Crypto.Tests.Threats;
 /// <summary>
 /// THREATMODEL T3, timing: MACs, tags, keys and verifiers are compared only in fixed time. Timing
 /// measurements are too noisy for CI, so this holds the code to the rule instead: no early-exit comparison
-/// (<c>SequenceEqual</c>, <c>StartsWith</c>, <c>EndsWith</c>) appears in crypto/ except on public data, marked as such.
+/// (<c>SequenceEqual</c>, <c>StartsWith</c>, <c>EndsWith</c>) appears in crypto/ or the protocol layers except on
+/// public data, marked as such.
 /// </summary>
 public sealed class FixedTimeComparisonTests
 {
     private static readonly Regex EarlyExitComparison = new(@"\.SequenceEqual\(|\bStartsWith\(|\bEndsWith\(");
 
-    [Fact]
-    public void Crypto_sources_use_no_early_exit_comparison_except_on_public_data()
+    [Theory]
+    [InlineData("crypto")]
+    [InlineData("protocol")]
+    public void Sources_use_no_early_exit_comparison_except_on_public_data(string layer)
     {
-        string cryptoDir = Path.Combine(RepositoryPaths.Root, "crypto", "SecureComms.Crypto");
-        var offenders = Directory.EnumerateFiles(cryptoDir, "*.cs", SearchOption.AllDirectories)
+        string layerDir = Path.Combine(RepositoryPaths.Root, layer);
+        Assert.True(Directory.EnumerateFiles(layerDir, "*.cs", SearchOption.AllDirectories).Any());
+        var offenders = Directory.EnumerateFiles(layerDir, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .SelectMany(f => File.ReadAllLines(f).Select((line, i) => (f, i, line)))
             .Where(x => EarlyExitComparison.IsMatch(x.line) && !x.line.Contains("// public data", StringComparison.Ordinal))

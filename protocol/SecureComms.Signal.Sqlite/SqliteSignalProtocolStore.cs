@@ -1,0 +1,618 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using SecureComms.Crypto;
+using SecureComms.Signal.Sessions;
+using SecureComms.Signal.Stores;
+
+namespace SecureComms.Signal.Sqlite;
+
+/// <summary>
+/// A Signal protocol store kept in one SQLite file: our identity, the identities we have seen, one-time and
+/// signed prekeys, and session records. Every <see cref="Commit"/> is one SQLite transaction.
+/// </summary>
+/// <remarks>
+/// <para><b>Lifecycle.</b> <see cref="Create"/> makes a new store (a file that does not exist yet, or an
+/// empty one) and records the identity in it; <see cref="Open"/> opens an existing store and never creates
+/// one. Both bring an older schema up to <see cref="SchemaVersion"/> and refuse a newer one. A file can be
+/// open in at most one store per process (the per-session locks of <see cref="SessionCipher"/> belong to
+/// one store object, so two objects over one file could lose ratchet updates); other processes are not
+/// excluded by this class: do not share the file between processes. <see cref="Dispose"/> closes the file
+/// and wipes our identity private key.</para>
+/// <para><b>Threads.</b> One connection, guarded by a <see cref="Lock"/>: any number of threads may share the
+/// store; their database operations run one at a time. SQLite serializes writers anyway, and one connection
+/// never meets SQLITE_BUSY from itself. Records are parsed outside the lock.</para>
+/// <para><b>Records.</b> Rows hold the records' own serialized forms
+/// (<see cref="SessionRecord.Serialize"/>, <see cref="PreKeyRecord.Serialize"/>,
+/// <see cref="SignedPreKeyRecord.Serialize"/>); identities are 0x05 ‖ u; our own private key is its 32 bytes.
+/// Every load parses afresh, so a loaded object is the caller's own. A row that does not parse is a
+/// <see cref="SignalProtocolException"/> with <see cref="SignalError.InvalidRecord"/>.</para>
+/// <para><b>Durability.</b> <c>journal_mode=WAL</c>, <c>synchronous=FULL</c> (a committed transaction
+/// survives a power loss), <c>foreign_keys=ON</c>, and <c>secure_delete=ON</c>, so that a consumed prekey or
+/// superseded session is overwritten in the database file (older copies may linger in the <c>-wal</c> file
+/// until it is checkpointed and reused, and in the file system below).</para>
+/// <para><b>Hazards.</b> The file holds private keys in the clear: protect it as such (file permissions,
+/// disk encryption). Storage failures (disk full, I/O error, a locked file) surface as
+/// <see cref="SqliteException"/>; a failed <see cref="Commit"/> changes nothing.</para>
+/// </remarks>
+public sealed class SqliteSignalProtocolStore : ISignalProtocolStore, IDisposable
+{
+    /// <summary>
+    /// The schema migrations: entry N takes a file from <c>user_version</c> N to N + 1. Only ever append.
+    /// </summary>
+    private static readonly string[] Migrations =
+    [
+        // 0 → 1: the initial schema. STRICT tables: a column holds its declared type or the write fails.
+        """
+        CREATE TABLE local_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            public_key BLOB NOT NULL,
+            private_key BLOB NOT NULL,
+            registration_id INTEGER NOT NULL CHECK (registration_id BETWEEN 0 AND 4294967295)
+        ) STRICT;
+        CREATE TABLE identities (
+            name TEXT NOT NULL,
+            device_id INTEGER NOT NULL CHECK (device_id BETWEEN 0 AND 4294967295),
+            identity_key BLOB NOT NULL,
+            PRIMARY KEY (name, device_id)
+        ) STRICT;
+        CREATE TABLE pre_keys (
+            id INTEGER PRIMARY KEY CHECK (id BETWEEN 0 AND 4294967295),
+            record BLOB NOT NULL
+        ) STRICT;
+        CREATE TABLE signed_pre_keys (
+            id INTEGER PRIMARY KEY CHECK (id BETWEEN 0 AND 4294967295),
+            record BLOB NOT NULL
+        ) STRICT;
+        CREATE TABLE answered_base_keys (
+            signed_pre_key_id INTEGER NOT NULL CHECK (signed_pre_key_id BETWEEN 0 AND 4294967295),
+            base_key BLOB NOT NULL,
+            PRIMARY KEY (signed_pre_key_id, base_key)
+        ) STRICT;
+        CREATE TABLE sessions (
+            name TEXT NOT NULL,
+            device_id INTEGER NOT NULL CHECK (device_id BETWEEN 0 AND 4294967295),
+            record BLOB NOT NULL,
+            PRIMARY KEY (name, device_id)
+        ) STRICT;
+        """,
+    ];
+
+    private static readonly Lock OpenPathsLock = new();
+    private static readonly HashSet<string> OpenPaths = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
+    private readonly Lock _lock = new();
+    private readonly SqliteConnection _connection;
+    private readonly IdentityKeyPair _identity;
+    private readonly uint _registrationId;
+    private readonly string _fullPath;
+    private bool _disposed;
+
+    private SqliteSignalProtocolStore(string fullPath, SqliteConnection connection, IdentityKeyPair identity, uint registrationId)
+    {
+        _fullPath = fullPath;
+        _connection = connection;
+        _identity = identity;
+        _registrationId = registrationId;
+    }
+
+    /// <summary>The schema version (<c>PRAGMA user_version</c>) this code writes; newer files are refused.</summary>
+    public static int SchemaVersion => Migrations.Length;
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath => _fullPath;
+
+    /// <summary>
+    /// Creates a store at <paramref name="path"/> for the party with <paramref name="identity"/>.
+    /// </summary>
+    /// <param name="path">A file that does not exist yet, or an empty one (left by a failed create).</param>
+    /// <param name="identity">Our identity; its private key must be exportable. The store keeps its own copy,
+    /// read back from the file: the caller still owns (and disposes) <paramref name="identity"/>.</param>
+    /// <param name="registrationId">Our registration id.</param>
+    /// <exception cref="ArgumentException">The private key is not exportable.</exception>
+    /// <exception cref="InvalidOperationException">The file already holds a store, or is another, non-empty
+    /// SQLite database, or is open in a store of this process.</exception>
+    /// <exception cref="SqliteException">The file cannot be created, or is not a SQLite database.</exception>
+    public static SqliteSignalProtocolStore Create(string path, IdentityKeyPair identity, uint registrationId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(identity);
+        if (!identity.PrivateKey.IsExportable)
+        {
+            throw new ArgumentException("The identity private key must be exportable for the store to persist it.", nameof(identity));
+        }
+        return OpenCore(path, SqliteOpenMode.ReadWriteCreate, connection =>
+        {
+            RequireEmpty(connection, path);
+            ConfigureConnection(connection);
+            using (SqliteTransaction transaction = connection.BeginTransaction())
+            {
+                RequireEmpty(connection, path); // again, now that no other writer can interleave
+                Migrate(connection, 0);
+                InsertLocalIdentity(connection, identity, registrationId);
+                transaction.Commit();
+            }
+        });
+    }
+
+    /// <summary>Opens the existing store at <paramref name="path"/>, bringing its schema up to date.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidOperationException">The file holds no store (no schema or no identity: use
+    /// <see cref="Create"/>), or its schema is newer than <see cref="SchemaVersion"/>, or it is open in a store of
+    /// this process.</exception>
+    /// <exception cref="SignalProtocolException">InvalidRecord: the stored identity is corrupt.</exception>
+    /// <exception cref="SqliteException">The file cannot be opened, or is not a SQLite database.</exception>
+    public static SqliteSignalProtocolStore Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no Signal store at '{path}'; Create makes one.", path);
+        }
+        return OpenCore(path, SqliteOpenMode.ReadWrite, connection =>
+        {
+            // Refuse before touching the file: a newer schema or a file that is no store stays as it was.
+            long version = UserVersion(connection);
+            RequireKnownVersion(version, path);
+            if (version == 0)
+            {
+                throw new InvalidOperationException($"'{path}' holds no Signal store (schema version 0); Create makes one.");
+            }
+            ConfigureConnection(connection);
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            version = UserVersion(connection); // again, now that no other writer can interleave
+            RequireKnownVersion(version, path);
+            Migrate(connection, version);
+            transaction.Commit();
+        });
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Owned by the store, loaded once; <see cref="Dispose"/> wipes it.</remarks>
+    public IdentityKeyPair GetIdentityKeyPair()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _identity;
+    }
+
+    /// <inheritdoc/>
+    public uint GetLocalRegistrationId()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _registrationId;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="SignalProtocolException">InvalidRecord: the stored key is not 0x05 ‖ u.</exception>
+    public IdentityKey? GetIdentity(ProtocolAddress address)
+    {
+        byte[]? serialized = QueryBlob(
+            "SELECT identity_key FROM identities WHERE name = $name AND device_id = $device_id;",
+            command => BindAddress(command, address));
+        if (serialized is null)
+        {
+            return null;
+        }
+        return IdentityKey.TryDeserialize(serialized, out IdentityKey? key)
+            ? key
+            : throw new SignalProtocolException(SignalError.InvalidRecord, $"The stored identity key of {address} is malformed.");
+    }
+
+    /// <inheritdoc/>
+    public void SaveIdentity(ProtocolAddress address, IdentityKey identityKey)
+    {
+        ArgumentNullException.ThrowIfNull(identityKey);
+        byte[] serialized = identityKey.Serialize();
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            UpsertIdentity(address, serialized);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="SignalProtocolException">InvalidRecord: the stored record is corrupt.</exception>
+    public PreKeyRecord? LoadPreKey(uint id)
+    {
+        byte[]? serialized = QueryBlob("SELECT record FROM pre_keys WHERE id = $id;", command => command.Parameters.AddWithValue("$id", (long)id));
+        return serialized is null ? null : CheckId(Parse(serialized, "prekey record", b => PreKeyRecord.Deserialize(b)), r => r.Id, id, "prekey");
+    }
+
+    /// <inheritdoc/>
+    public void StorePreKey(PreKeyRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        byte[] serialized = record.Serialize();
+        try
+        {
+            Execute(
+                "INSERT INTO pre_keys (id, record) VALUES ($id, $record) ON CONFLICT (id) DO UPDATE SET record = excluded.record;",
+                command =>
+                {
+                    command.Parameters.AddWithValue("$id", (long)record.Id);
+                    command.Parameters.AddWithValue("$record", serialized);
+                });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(serialized);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void RemovePreKey(uint id) =>
+        Execute("DELETE FROM pre_keys WHERE id = $id;", command => command.Parameters.AddWithValue("$id", (long)id));
+
+    /// <inheritdoc/>
+    /// <exception cref="SignalProtocolException">InvalidRecord: the stored record is corrupt.</exception>
+    public SignedPreKeyRecord? LoadSignedPreKey(uint id)
+    {
+        byte[]? serialized = QueryBlob("SELECT record FROM signed_pre_keys WHERE id = $id;", command => command.Parameters.AddWithValue("$id", (long)id));
+        return serialized is null ? null : CheckId(Parse(serialized, "signed prekey record", b => SignedPreKeyRecord.Deserialize(b)), r => r.Id, id, "signed prekey");
+    }
+
+    /// <inheritdoc/>
+    public bool IsBaseKeyUsed(uint signedPreKeyId, X25519PublicKey baseKey)
+    {
+        ArgumentNullException.ThrowIfNull(baseKey);
+        byte[] key = baseKey.Bytes.ToArray();
+        return QueryBlob(
+            "SELECT base_key FROM answered_base_keys WHERE signed_pre_key_id = $id AND base_key = $key;",
+            command =>
+            {
+                command.Parameters.AddWithValue("$id", (long)signedPreKeyId);
+                command.Parameters.AddWithValue("$key", key);
+            }) is not null;
+    }
+
+    /// <inheritdoc/>
+    public void StoreSignedPreKey(SignedPreKeyRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        byte[] serialized = record.Serialize();
+        try
+        {
+            Execute(
+                "INSERT INTO signed_pre_keys (id, record) VALUES ($id, $record) ON CONFLICT (id) DO UPDATE SET record = excluded.record;",
+                command =>
+                {
+                    command.Parameters.AddWithValue("$id", (long)record.Id);
+                    command.Parameters.AddWithValue("$record", serialized);
+                });
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(serialized);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="SignalProtocolException">InvalidRecord: the stored record is corrupt.</exception>
+    public SessionRecord? LoadSession(ProtocolAddress address)
+    {
+        byte[]? serialized = QueryBlob(
+            "SELECT record FROM sessions WHERE name = $name AND device_id = $device_id;",
+            command => BindAddress(command, address));
+        return serialized is null ? null : Parse(serialized, "session record", b => SessionRecord.Deserialize(b));
+    }
+
+    /// <inheritdoc/>
+    public void StoreSession(ProtocolAddress address, SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        byte[] serialized = record.Serialize();
+        try
+        {
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                UpsertSession(address, serialized);
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(serialized);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One SQLite transaction (session upsert, identity upsert, prekey delete, answered base key insert); on any failure it is
+    /// rolled back and the exception (usually a <see cref="SqliteException"/>) propagates.</remarks>
+    public void Commit(SessionCommit commit)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentNullException.ThrowIfNull(commit.Record);
+        ArgumentNullException.ThrowIfNull(commit.Identity);
+        byte[] record = commit.Record.Serialize();
+        byte[] identity = commit.Identity.Serialize();
+        try
+        {
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                using SqliteTransaction transaction = _connection.BeginTransaction();
+                UpsertSession(commit.Address, record);
+                UpsertIdentity(commit.Address, identity);
+                if (commit.ConsumedPreKeyId is uint id)
+                {
+                    using SqliteCommand delete = _connection.CreateCommand();
+                    delete.CommandText = "DELETE FROM pre_keys WHERE id = $id;";
+                    delete.Parameters.AddWithValue("$id", (long)id);
+                    delete.ExecuteNonQuery();
+                }
+                if (commit.AnsweredBaseKey is (uint signedPreKeyId, X25519PublicKey baseKey))
+                {
+                    using SqliteCommand insert = _connection.CreateCommand();
+                    insert.CommandText = "INSERT OR IGNORE INTO answered_base_keys (signed_pre_key_id, base_key) VALUES ($id, $key);";
+                    insert.Parameters.AddWithValue("$id", (long)signedPreKeyId);
+                    insert.Parameters.AddWithValue("$key", baseKey.Bytes.ToArray());
+                    insert.ExecuteNonQuery();
+                }
+                transaction.Commit();
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(record);
+        }
+    }
+
+    /// <summary>Closes the file and wipes our identity private key. Idempotent.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                _connection.Dispose(); // the last connection checkpoints the WAL and removes it
+            }
+            finally
+            {
+                _identity.Dispose();
+                Release(_fullPath);
+            }
+        }
+    }
+
+    private static SqliteSignalProtocolStore OpenCore(string path, SqliteOpenMode mode, Action<SqliteConnection> prepare)
+    {
+        string fullPath = System.IO.Path.GetFullPath(path);
+        Reserve(fullPath);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = fullPath,
+                Mode = mode,
+                Pooling = false, // Dispose must release the file
+            }.ToString());
+            connection.Open();
+            prepare(connection);
+            (IdentityKeyPair identity, uint registrationId) = LoadLocalIdentity(connection, path);
+            return new SqliteSignalProtocolStore(fullPath, connection, identity, registrationId);
+        }
+        catch
+        {
+            connection?.Dispose();
+            Release(fullPath);
+            throw;
+        }
+    }
+
+    private static void Reserve(string fullPath)
+    {
+        lock (OpenPathsLock)
+        {
+            if (!OpenPaths.Add(fullPath))
+            {
+                throw new InvalidOperationException($"'{fullPath}' is already open in a Signal store of this process; share that store.");
+            }
+        }
+    }
+
+    private static void Release(string fullPath)
+    {
+        lock (OpenPathsLock)
+        {
+            OpenPaths.Remove(fullPath);
+        }
+    }
+
+    private static void ConfigureConnection(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        if (command.ExecuteScalar() is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("SQLite refused write-ahead logging (journal_mode=WAL) for this file.");
+        }
+        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
+        command.ExecuteNonQuery();
+    }
+
+    private static long UserVersion(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static void RequireKnownVersion(long version, string path)
+    {
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"'{path}' has schema version {version}, newer than the {SchemaVersion} this code knows: it was written by a newer version of the application and is left untouched.");
+        }
+    }
+
+    /// <summary>Throws unless the file is a fresh database: schema version 0 and no objects.</summary>
+    private static void RequireEmpty(SqliteConnection connection, string path)
+    {
+        long version = UserVersion(connection);
+        if (version != 0)
+        {
+            throw new InvalidOperationException($"'{path}' already holds a Signal store (schema version {version}); Open opens it.");
+        }
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_schema;";
+        if ((long)command.ExecuteScalar()! != 0)
+        {
+            throw new InvalidOperationException($"'{path}' is a SQLite database that is not empty and holds no Signal store.");
+        }
+    }
+
+    /// <summary>Applies migrations <paramref name="from"/> … <see cref="SchemaVersion"/> − 1, inside the caller's transaction.</summary>
+    private static void Migrate(SqliteConnection connection, long from)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        for (long version = from; version < Migrations.Length; version++)
+        {
+            command.CommandText = Migrations[version];
+            command.ExecuteNonQuery();
+            // PRAGMA takes no parameters; the value is an integer of ours, formatted invariantly.
+            command.CommandText = "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture) + ";";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static void InsertLocalIdentity(SqliteConnection connection, IdentityKeyPair identity, uint registrationId)
+    {
+        byte[] privateKey = new byte[X25519PrivateKey.SizeInBytes];
+        try
+        {
+            identity.PrivateKey.Export(privateKey);
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "INSERT INTO local_identity (id, public_key, private_key, registration_id) VALUES (1, $public_key, $private_key, $registration_id);";
+            command.Parameters.AddWithValue("$public_key", identity.PublicKey.Serialize());
+            command.Parameters.AddWithValue("$private_key", privateKey);
+            command.Parameters.AddWithValue("$registration_id", (long)registrationId);
+            command.ExecuteNonQuery();
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    private static (IdentityKeyPair Identity, uint RegistrationId) LoadLocalIdentity(SqliteConnection connection, string path)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT public_key, private_key, registration_id FROM local_identity WHERE id = 1;";
+        using SqliteDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new InvalidOperationException($"'{path}' holds no identity; Create makes a store with one.");
+        }
+        byte[] publicKey = reader.GetFieldValue<byte[]>(0);
+        byte[] privateKey = reader.GetFieldValue<byte[]>(1);
+        long registrationId = reader.GetInt64(2);
+        try
+        {
+            if (privateKey.Length != X25519PrivateKey.SizeInBytes || registrationId is < 0 or > uint.MaxValue)
+            {
+                throw new SignalProtocolException(SignalError.InvalidRecord, "The stored identity is malformed.");
+            }
+            var identity = new IdentityKeyPair(X25519PrivateKey.Import(privateKey, exportable: true));
+            if (!IdentityKey.TryDeserialize(publicKey, out IdentityKey? stored) || !stored!.Equals(identity.PublicKey))
+            {
+                identity.Dispose();
+                throw new SignalProtocolException(SignalError.InvalidRecord, "The stored identity key pair does not match.");
+            }
+            return (identity, (uint)registrationId);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(privateKey);
+        }
+    }
+
+    private static void BindAddress(SqliteCommand command, ProtocolAddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address.Name, nameof(address));
+        command.Parameters.AddWithValue("$name", address.Name);
+        command.Parameters.AddWithValue("$device_id", (long)address.DeviceId);
+    }
+
+    /// <summary>Parses a stored record, wiping its bytes; anything but a clean parse is InvalidRecord.</summary>
+    private static T Parse<T>(byte[] serialized, string what, Func<byte[], T> parse)
+    {
+        try
+        {
+            return parse(serialized);
+        }
+        catch (SignalProtocolException e) when (e.Reason == SignalError.InvalidRecord)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The bytes come from a file: whatever a parser throws on them means the record is unusable.
+            throw new SignalProtocolException(SignalError.InvalidRecord, $"A stored {what} is malformed: {e.Message}");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(serialized);
+        }
+    }
+
+    private static T CheckId<T>(T record, Func<T, uint> idOf, uint id, string what)
+        where T : IDisposable
+    {
+        uint named = idOf(record);
+        if (named != id)
+        {
+            record.Dispose();
+            throw new SignalProtocolException(SignalError.InvalidRecord, $"The {what} stored under id {id} names itself {named}.");
+        }
+        return record;
+    }
+
+    private byte[]? QueryBlob(string sql, Action<SqliteCommand> bind)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            using SqliteDataReader reader = command.ExecuteReader();
+            return reader.Read() ? reader.GetFieldValue<byte[]>(0) : null;
+        }
+    }
+
+    private void Execute(string sql, Action<SqliteCommand> bind)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            using SqliteCommand command = _connection.CreateCommand();
+            command.CommandText = sql;
+            bind(command);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private void UpsertSession(ProtocolAddress address, byte[] serialized)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "INSERT INTO sessions (name, device_id, record) VALUES ($name, $device_id, $record) ON CONFLICT (name, device_id) DO UPDATE SET record = excluded.record;";
+        BindAddress(command, address);
+        command.Parameters.AddWithValue("$record", serialized);
+        command.ExecuteNonQuery();
+    }
+
+    private void UpsertIdentity(ProtocolAddress address, byte[] serialized)
+    {
+        using SqliteCommand command = _connection.CreateCommand();
+        command.CommandText = "INSERT INTO identities (name, device_id, identity_key) VALUES ($name, $device_id, $identity_key) ON CONFLICT (name, device_id) DO UPDATE SET identity_key = excluded.identity_key;";
+        BindAddress(command, address);
+        command.Parameters.AddWithValue("$identity_key", serialized);
+        command.ExecuteNonQuery();
+    }
+}
