@@ -15,6 +15,7 @@ namespace SecureComms.Bench;
 /// public data, a catastrophic misuse anywhere else (see <see cref="Aes256Gcm"/> hazards).
 /// </remarks>
 // Public and unsealed: BenchmarkDotNet derives a runner from benchmark classes, so STYLE.md §6 (sealed by default) cannot apply.
+[BenchmarkCategory(BenchCategories.Crypto)]
 public class Aes256GcmBenchmarks
 {
     private Aes256Gcm _aead = null!;

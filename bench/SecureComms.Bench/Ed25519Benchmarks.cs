@@ -9,6 +9,7 @@ namespace SecureComms.Bench;
 /// (<see cref="OpenSslSpeedShape"/>).
 /// </summary>
 // Public and unsealed: BenchmarkDotNet derives a runner from benchmark classes, so STYLE.md §6 (sealed by default) cannot apply.
+[BenchmarkCategory(BenchCategories.Crypto)]
 public class Ed25519Benchmarks
 {
     private Ed25519PrivateKey _privateKey = null!;

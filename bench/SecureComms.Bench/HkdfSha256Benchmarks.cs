@@ -10,6 +10,7 @@ namespace SecureComms.Bench;
 /// <c>openssl speed</c> has no HKDF, so this figure has no OpenSSL counterpart.
 /// </summary>
 // Public and unsealed: BenchmarkDotNet derives a runner from benchmark classes, so STYLE.md §6 (sealed by default) cannot apply.
+[BenchmarkCategory(BenchCategories.Crypto)]
 public class HkdfSha256Benchmarks
 {
     /// <summary>Output length: two 256-bit keys.</summary>

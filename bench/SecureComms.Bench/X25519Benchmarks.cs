@@ -9,6 +9,7 @@ namespace SecureComms.Bench;
 /// <c>openssl speed ecdhx25519</c> measures it (<see cref="OpenSslSpeedShape"/>).
 /// </summary>
 // Public and unsealed: BenchmarkDotNet derives a runner from benchmark classes, so STYLE.md §6 (sealed by default) cannot apply.
+[BenchmarkCategory(BenchCategories.Crypto)]
 public class X25519Benchmarks
 {
     private X25519PrivateKey _privateKey = null!;

@@ -10,6 +10,7 @@ namespace SecureComms.Bench;
 /// <c>openssl speed ed25519</c>, the same curve arithmetic without the Montgomery-to-Edwards conversion.
 /// </summary>
 // Public and unsealed: BenchmarkDotNet derives a runner from benchmark classes, so STYLE.md §6 (sealed by default) cannot apply.
+[BenchmarkCategory(BenchCategories.Crypto)]
 public class XEdDsaBenchmarks
 {
     private X25519PrivateKey _privateKey = null!;

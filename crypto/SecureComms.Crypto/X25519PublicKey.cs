@@ -27,6 +27,31 @@ public sealed class X25519PublicKey : IEquatable<X25519PublicKey>
     /// </summary>
     internal ReadOnlySpan<byte> EdwardsY => _edwardsY ??= XEdDsa.ConvertMont(_bytes);
 
+    /// <summary>
+    /// Whether u is a canonical field element, u &lt; p = 2²⁵⁵ − 19 (so bit 255 is clear). Every key computed
+    /// by X25519 is; a protocol that identifies keys by their bytes must refuse the others, since u, u + p
+    /// and u with bit 255 set agree identically (RFC 7748 §5).
+    /// </summary>
+    public bool IsCanonical
+    {
+        get
+        {
+            const int last = SizeInBytes - 1;
+            if (_bytes[last] != 0x7F)
+            {
+                return _bytes[last] < 0x7F; // public data: a top byte over 0x7f has bit 255 set
+            }
+            for (int i = last - 1; i > 0; i--)
+            {
+                if (_bytes[i] != 0xFF)
+                {
+                    return true;
+                }
+            }
+            return _bytes[0] < 0xED; // p = 2²⁵⁵ − 19 ends (little-endian) in ED FF … FF 7F
+        }
+    }
+
     /// <summary>Decodes a key; false when <paramref name="encoded"/> is not exactly 32 bytes.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> encoded, out X25519PublicKey? key)
     {

@@ -25,5 +25,11 @@ public static class FuzzTargets
             [Ed25519VerifyTarget.Name] = Ed25519VerifyTarget.Target,
             [XEdDsaVerifyTarget.Name] = XEdDsaVerifyTarget.Target,
             [ScannableFingerprintTarget.Name] = ScannableFingerprintTarget.Target,
+            [SignalMessageTarget.Name] = SignalMessageTarget.Target,
+            [PreKeySignalMessageTarget.Name] = PreKeySignalMessageTarget.Target,
+            [SessionRecordTarget.Name] = SessionRecordTarget.Target,
+            [SessionDecryptTarget.Name] = SessionDecryptTarget.Target,
+            [ShimLineTarget.Name] = ShimLineTarget.Target,
+            [SignalInteractionTarget.Name] = SignalInteractionTarget.Target,
         };
 }

@@ -6,12 +6,14 @@ using SharpFuzz;
 //                                      afl-fuzz (run by scripts/fuzz); outside afl-fuzz, one input from stdin.
 //   securecomms-fuzz TARGET FILE...    replay: runs each file, prints the escaping exception if any.
 //   securecomms-fuzz --list            the target names.
+//   securecomms-fuzz --make-signal-seeds FUZZDIR
+//                                      writes the Signal targets' seeds and SessionDecryptFixture.cs (SignalSeeds).
 
 const int Usage = 2;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: securecomms-fuzz TARGET [FILE...] | --list");
+    Console.Error.WriteLine("usage: securecomms-fuzz TARGET [FILE...] | --list | --make-signal-seeds FUZZDIR");
     Console.Error.WriteLine("targets: " + string.Join(", ", FuzzTargets.All.Keys));
     return Usage;
 }
@@ -22,6 +24,10 @@ if (args[0] == "--list")
         Console.WriteLine(name);
     }
     return 0;
+}
+if (args[0] == "--make-signal-seeds" && args.Length == 2)
+{
+    return SignalSeeds.Write(args[1]);
 }
 if (!FuzzTargets.All.TryGetValue(args[0], out var target))
 {

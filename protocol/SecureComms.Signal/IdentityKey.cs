@@ -8,7 +8,7 @@ namespace SecureComms.Signal;
 /// </summary>
 /// <remarks>
 /// References: libsignal <c>rust/core/src/curve.rs</c> (<c>KeyType::Djb</c>); X3DH §2.5 (Encode(PK)).
-/// Deserialization is total: a wrong length or type byte is a false return.
+/// Deserialization is total: a wrong length or type byte, or a non-canonical u, is a false return.
 /// </remarks>
 public sealed class IdentityKey : IEquatable<IdentityKey>
 {
@@ -31,11 +31,16 @@ public sealed class IdentityKey : IEquatable<IdentityKey>
     /// <summary>0x05 ‖ u.</summary>
     public byte[] Serialize() => [DjbType, .. PublicKey.Bytes];
 
-    /// <summary>Parses 0x05 ‖ u; false for any other length or type byte.</summary>
+    /// <summary>
+    /// Parses 0x05 ‖ u; false for any other length or type byte, and for a non-canonical u (u ≥ p, or bit 255
+    /// set): such a key agrees exactly like its canonical twin, so accepting it would let one key pass for
+    /// two (a replayed first message under a "new" base key).
+    /// </summary>
     public static bool TryDeserialize(ReadOnlySpan<byte> serialized, out IdentityKey? key)
     {
         key = serialized.Length == SerializedSizeInBytes && serialized[0] == DjbType
-            ? new IdentityKey(X25519PublicKey.Decode(serialized[1..]))
+            && X25519PublicKey.Decode(serialized[1..]) is { IsCanonical: true } publicKey
+            ? new IdentityKey(publicKey)
             : null;
         return key is not null;
     }

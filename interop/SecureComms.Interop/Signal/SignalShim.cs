@@ -58,12 +58,21 @@ public sealed class SignalShim : IDisposable
         {
             return Failure(null, "MalformedRequest", $"Not JSON: {e.Message}");
         }
+        catch (ArgumentException)
+        {
+            // A lone surrogate in the line itself: it cannot be transcoded to UTF-8.
+            return Failure(null, "MalformedRequest", "The line is not valid UTF-16 text.");
+        }
         using (document)
         {
             JsonElement root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
                 return Failure(null, "MalformedRequest", "A request is a JSON object.");
+            }
+            if (!IsValidUnicode(root))
+            {
+                return Failure(null, "MalformedRequest", "A string or property name is not valid Unicode.");
             }
             JsonElement? id = root.TryGetProperty("id", out JsonElement value) ? value : null;
             try
@@ -237,6 +246,48 @@ public sealed class SignalShim : IDisposable
         writer.WriteString("error", reason);
         writer.WriteString("message", message);
     });
+
+    /// <summary>
+    /// Whether every string and property name in <paramref name="element"/> is valid Unicode. JsonDocument
+    /// accepts a lone surrogate escape (<c>"\uD800"</c>) at parse time and throws InvalidOperationException
+    /// when such a string is read, looked up by name or written back (as the echoed <c>id</c>); found by the
+    /// <c>shim-line</c> fuzz target (regression seeds: <c>fuzz/corpus/shim-line/regression-*</c>).
+    /// </summary>
+    private static bool IsValidUnicode(JsonElement element)
+    {
+        try
+        {
+            Read(element);
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        static void Read(JsonElement value)
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    _ = value.GetString();
+                    break;
+                case JsonValueKind.Array:
+                    foreach (JsonElement item in value.EnumerateArray())
+                    {
+                        Read(item);
+                    }
+                    break;
+                case JsonValueKind.Object:
+                    foreach (JsonProperty property in value.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        Read(property.Value);
+                    }
+                    break;
+            }
+        }
+    }
 
     private static string Reply(JsonElement? id, Action<Utf8JsonWriter> body)
     {

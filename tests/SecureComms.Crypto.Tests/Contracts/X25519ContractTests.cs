@@ -164,4 +164,25 @@ public sealed class X25519ContractTests
 
     private static string LowOrderKey(string tcId) =>
         EmbeddedVectors.Load("wycheproof/x25519_test.json")[tcId].Text("public");
+
+    [Theory]
+    [InlineData("0900000000000000000000000000000000000000000000000000000000000000", true)]                  // u = 9
+    [InlineData("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", true)]                  // p − 1
+    [InlineData("ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7e", true)]                  // top byte 0x7e
+    [InlineData("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", false)]                 // p
+    [InlineData("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", false)]                 // p + 1
+    [InlineData("ecfffffffffffffffffffffffffffffffffffffffffffffffffffffffffeff7f", true)]                  // below p, one inner byte lower
+    [InlineData("0900000000000000000000000000000000000000000000000000000000000080", false)]                 // 9 with bit 255 set
+    public void IsCanonical_holds_exactly_below_p(string hex, bool canonical) =>
+        Assert.Equal(canonical, X25519PublicKey.Decode(Convert.FromHexString(hex)).IsCanonical);
+
+    [Fact]
+    public void Every_generated_public_key_is_canonical()
+    {
+        for (int i = 0; i < 64; i++)
+        {
+            using var key = X25519PrivateKey.Generate();
+            Assert.True(key.PublicKey.IsCanonical);
+        }
+    }
 }

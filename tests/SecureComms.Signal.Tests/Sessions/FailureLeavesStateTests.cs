@@ -1,3 +1,4 @@
+using SecureComms.Crypto;
 using System.Security.Cryptography;
 using Google.Protobuf;
 using SecureComms.Signal.Wire;
@@ -41,6 +42,8 @@ public sealed class FailureLeavesStateTests
                 {
                     0 => [mask == 0x80 ? SignalError.UnknownVersion : SignalError.BadMac], // 0xB3; 0x32 is v3 but MACed
                     _ when position == keyAt => [SignalError.InvalidKey], // the 0x05 type byte
+                    // bit 255 of the ratchet key: a non-canonical key, refused before any DH
+                    _ when position == keyAt + X25519PublicKey.SizeInBytes && mask == 0x80 => [SignalError.InvalidKey],
                     _ when position > keyAt && position < keyAt + IdentityKey.SerializedSizeInBytes => [SignalError.BadMac],
                     _ when position >= ciphertextAt => [SignalError.BadMac], // ciphertext and MAC
                     _ => StructuralRefusals, // protobuf tags, lengths and counters

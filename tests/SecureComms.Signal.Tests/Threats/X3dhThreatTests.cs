@@ -9,8 +9,8 @@ using SecureComms.Signal.Wire;
 namespace SecureComms.Signal.Tests.Threats;
 
 /// <summary>
-/// THREATMODEL S3 (unknown key-share) and S4 (key-compromise impersonation): attacks on X3DH's
-/// authentication, each of which succeeds against a protocol without the named defence.
+/// THREATMODEL S3 (unknown key-share), S4 (key-compromise impersonation) and S5 (replayed first message):
+/// attacks on X3DH's authentication, each of which succeeds against a protocol without the named defence.
 /// </summary>
 public sealed class X3dhThreatTests
 {
@@ -76,6 +76,31 @@ public sealed class X3dhThreatTests
         SignalProtocolException refused = alice.Refuses(bob.Address, CiphertextMessageType.PreKey, forged.Serialized);
         Assert.Equal(SignalError.BadMac, refused.Reason);
         Assert.Equal(before, alice.Snapshot(bob));
+    }
+
+    /// <summary>
+    /// A first message replayed with bit 255 of its base key flipped: X25519 ignores that bit, so the X3DH
+    /// secret is the same, but the bytes differ from the base key Bob remembers. Non-canonical keys are
+    /// refused at parsing, so the replay cannot pass for a new session (found by the signal-interaction fuzzer).
+    /// </summary>
+    [Fact]
+    public void A_first_message_replayed_with_a_non_canonical_base_key_is_refused()
+    {
+        using var alice = new Party("alice");
+        using var bob = new Party("bob");
+        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.Bundle(oneTimePreKey: false));
+        CiphertextMessage first = alice.Encrypt(bob, "once");
+        Assert.Equal("once", bob.Decrypt(alice, first));
+
+        var body = Proto.PreKeySignalMessage.Parser.ParseFrom(first.Serialized.AsSpan(1));
+        byte[] baseKey = body.BaseKey.ToByteArray();
+        baseKey[^1] ^= 0x80;
+        body.BaseKey = ByteString.CopyFrom(baseKey);
+        byte[] replayed = [first.Serialized[0], .. body.ToByteArray()];
+
+        string before = bob.Snapshot(alice);
+        Assert.Equal(SignalError.InvalidKey, bob.Refuses(alice.Address, CiphertextMessageType.PreKey, replayed).Reason);
+        Assert.Equal(before, bob.Snapshot(alice));
     }
 
     private static byte[] Agree(X25519PrivateKey ours, X25519PublicKey theirs)
