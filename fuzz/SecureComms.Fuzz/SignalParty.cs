@@ -62,22 +62,15 @@ internal sealed class SignalParty : IDisposable
     /// <summary>A bundle with a fresh signed prekey and, when asked, a fresh one-time prekey, both under new ids.</summary>
     public PreKeyBundle NewBundle(bool oneTimePreKey)
     {
-        using SignedPreKeyRecord signed = SignedPreKeyRecord.Generate(_nextKeyId++, Store.GetIdentityKeyPair(), DateTimeOffset.UtcNow);
-        AddSignedPreKey(signed);
-        using PreKeyRecord? preKey = oneTimePreKey ? PreKeyRecord.Generate(_nextKeyId++) : null;
-        if (preKey is not null)
+        uint signedId = _nextKeyId++;
+        uint? preKeyId = oneTimePreKey ? _nextKeyId++ : null;
+        PreKeyBundle bundle = Store.PublishBundle(Address.DeviceId, signedId, preKeyId, DateTimeOffset.UtcNow);
+        _signedPreKeyIds.Add(signedId);
+        if (preKeyId is uint id)
         {
-            AddPreKey(preKey);
+            _preKeyIds.Add(id);
         }
-        return new PreKeyBundle(
-            Store.GetLocalRegistrationId(),
-            Address.DeviceId,
-            preKey?.Id,
-            preKey?.PublicKey,
-            signed.Id,
-            signed.PublicKey,
-            signed.Signature,
-            Identity);
+        return bundle;
     }
 
     /// <summary>The serialized session record for <paramref name="peer"/>, or null.</summary>

@@ -24,12 +24,14 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import * as SignalClient from '@signalapp/libsignal-client';
+import {
+  MemSessionStore, MemIdentityStore, MemPreKeyStore, MemSignedPreKeyStore, MemKyberPreKeyStore,
+} from './libsignal-stores.mjs';
 
 const {
-  IdentityKeyPair, PrivateKey, ProtocolAddress, PreKeyBundle, PreKeyRecord, SignedPreKeyRecord, SessionRecord,
-  PreKeySignalMessage, SignalMessage, CiphertextMessageType, IdentityChange,
-  SessionStore, IdentityKeyStore, PreKeyStore, SignedPreKeyStore, KyberPreKeyStore,
-  processPreKeyBundle, signalEncrypt, signalDecrypt, signalDecryptPreKey,
+  IdentityKeyPair, PrivateKey, ProtocolAddress, PreKeyBundle, PreKeyRecord, SignedPreKeyRecord,
+  PreKeySignalMessage, SignalMessage, CiphertextMessageType, processPreKeyBundle, signalEncrypt,
+  signalDecrypt, signalDecryptPreKey,
 } = SignalClient;
 
 const PLAINTEXT_SIZE = 100; // SignalBenchParty.PlaintextSizeInBytes
@@ -54,75 +56,6 @@ const warmup = positive('warmup');
 const iterations = positive('iterations');
 const iterationMs = positive('iteration-ms');
 const sessionsPerIteration = positive('sessions-per-iteration');
-
-// ---- in-memory stores: records serialized, a fresh deserialized copy on every load ----
-
-class MemSessionStore extends SessionStore {
-  constructor() { super(); this.map = new Map(); }
-  async saveSession(address, record) { this.map.set(address.toString(), record.serialize()); }
-  async getSession(address) {
-    const s = this.map.get(address.toString());
-    return s ? SessionRecord.deserialize(s) : null;
-  }
-  async getExistingSessions(addresses) {
-    return addresses.map((a) => {
-      const s = this.map.get(a.toString());
-      if (!s) throw new Error(`no session for ${a.toString()}`);
-      return SessionRecord.deserialize(s);
-    });
-  }
-}
-
-/** Trust on first use, as the C# store's IdentityTrust: unknown or same key → trusted. Keys kept as objects. */
-class MemIdentityStore extends IdentityKeyStore {
-  constructor(identity, registrationId) {
-    super();
-    this.identity = identity;
-    this.registrationId = registrationId;
-    this.map = new Map();
-  }
-  async getIdentityKey() { return this.identity.privateKey; }
-  async getLocalRegistrationId() { return this.registrationId; }
-  async saveIdentity(address, key) {
-    const k = address.toString();
-    const old = this.map.get(k);
-    this.map.set(k, key);
-    return old && old.compare(key) !== 0 ? IdentityChange.ReplacedExisting : IdentityChange.NewOrUnchanged;
-  }
-  async isTrustedIdentity(address, key, _direction) {
-    const old = this.map.get(address.toString());
-    return old === undefined || old.compare(key) === 0;
-  }
-  async getIdentity(address) { return this.map.get(address.toString()) ?? null; }
-}
-
-class MemPreKeyStore extends PreKeyStore {
-  constructor() { super(); this.map = new Map(); }
-  async savePreKey(id, record) { this.map.set(id, record.serialize()); }
-  async getPreKey(id) {
-    const s = this.map.get(id);
-    if (!s) throw new Error(`no prekey with id ${id}`);
-    return PreKeyRecord.deserialize(s);
-  }
-  async removePreKey(id) { this.map.delete(id); }
-}
-
-class MemSignedPreKeyStore extends SignedPreKeyStore {
-  constructor() { super(); this.map = new Map(); }
-  async saveSignedPreKey(id, record) { this.map.set(id, record.serialize()); }
-  async getSignedPreKey(id) {
-    const s = this.map.get(id);
-    if (!s) throw new Error(`no signed prekey with id ${id}`);
-    return SignedPreKeyRecord.deserialize(s);
-  }
-}
-
-/** Classic X3DH, as the C# side: no Kyber prekeys. */
-class MemKyberPreKeyStore extends KyberPreKeyStore {
-  async saveKyberPreKey() { throw new Error('no Kyber prekeys in this benchmark'); }
-  async getKyberPreKey(id) { throw new Error(`no kyber prekey with id ${id}`); }
-  async markKyberPreKeyUsed() {}
-}
 
 // ---- parties ----
 

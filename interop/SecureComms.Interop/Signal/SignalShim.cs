@@ -131,33 +131,23 @@ public sealed class SignalShim : IDisposable
     private Dictionary<string, object> Bundle(ShimRequest request)
     {
         uint signedPreKeyId = request.UInt32("signedPreKeyId");
-        bool oneTime = request.Boolean("oneTimePreKey");
-        uint preKeyId = oneTime ? request.UInt32("preKeyId") : 0;
-        using SignedPreKeyRecord signed = Store.LoadSignedPreKey(signedPreKeyId) ?? NewSignedPreKey(signedPreKeyId);
+        uint? preKeyId = request.Boolean("oneTimePreKey") ? request.UInt32("preKeyId") : null;
+        PreKeyBundle published = Store.PublishBundle(_deviceId, signedPreKeyId, preKeyId, _time.GetUtcNow());
         var bundle = new Dictionary<string, object>
         {
-            ["registrationId"] = Store.GetLocalRegistrationId(),
-            ["deviceId"] = _deviceId,
-            ["identityKey"] = Store.GetIdentityKeyPair().PublicKey.Serialize(),
-            ["signedPreKeyId"] = signed.Id,
-            ["signedPreKey"] = new IdentityKey(signed.PublicKey).Serialize(),
-            ["signedPreKeySignature"] = signed.Signature,
+            ["registrationId"] = published.RegistrationId,
+            ["deviceId"] = published.DeviceId,
+            ["identityKey"] = published.IdentityKey.Serialize(),
+            ["signedPreKeyId"] = published.SignedPreKeyId,
+            ["signedPreKey"] = new IdentityKey(published.SignedPreKey).Serialize(),
+            ["signedPreKeySignature"] = published.SignedPreKeySignature,
         };
-        if (oneTime)
+        if (published is { PreKeyId: uint id, PreKey: { } preKey })
         {
-            using PreKeyRecord preKey = PreKeyRecord.Generate(preKeyId);
-            Store.StorePreKey(preKey);
-            bundle["preKeyId"] = preKeyId;
-            bundle["preKey"] = new IdentityKey(preKey.PublicKey).Serialize();
+            bundle["preKeyId"] = id;
+            bundle["preKey"] = new IdentityKey(preKey).Serialize();
         }
         return new() { ["bundle"] = bundle };
-    }
-
-    private SignedPreKeyRecord NewSignedPreKey(uint id)
-    {
-        SignedPreKeyRecord record = SignedPreKeyRecord.Generate(id, Store.GetIdentityKeyPair(), _time.GetUtcNow());
-        Store.StoreSignedPreKey(record);
-        return record;
     }
 
     private Dictionary<string, object> ProcessBundle(ShimRequest request)

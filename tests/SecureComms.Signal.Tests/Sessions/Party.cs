@@ -47,38 +47,15 @@ internal sealed class Party : IDisposable
     /// <summary>A bundle with a fresh signed prekey (reused when the id exists) and, optionally, a fresh one-time prekey.</summary>
     public PreKeyBundle Bundle(uint preKeyId = 7, uint signedPreKeyId = 3, bool oneTimePreKey = true)
     {
-        SignedPreKeyRecord? signed = Store.LoadSignedPreKey(signedPreKeyId);
-        if (signed is null)
+        if (!_signedPreKeyIds.Contains(signedPreKeyId))
         {
-            signed = SignedPreKeyRecord.Generate(signedPreKeyId, Store.GetIdentityKeyPair(), Time.GetUtcNow());
-            Store.StoreSignedPreKey(signed);
             _signedPreKeyIds.Add(signedPreKeyId);
         }
-        using (signed)
+        if (oneTimePreKey && !_preKeyIds.Contains(preKeyId))
         {
-            PreKeyRecord? preKey = null;
-            if (oneTimePreKey)
-            {
-                preKey = PreKeyRecord.Generate(preKeyId);
-                Store.StorePreKey(preKey);
-                if (!_preKeyIds.Contains(preKeyId))
-                {
-                    _preKeyIds.Add(preKeyId);
-                }
-            }
-            using (preKey)
-            {
-                return new PreKeyBundle(
-                    Store.GetLocalRegistrationId(),
-                    Address.DeviceId,
-                    preKey?.Id,
-                    preKey?.PublicKey,
-                    signed.Id,
-                    signed.PublicKey,
-                    signed.Signature,
-                    Identity);
-            }
+            _preKeyIds.Add(preKeyId);
         }
+        return Store.PublishBundle(Address.DeviceId, signedPreKeyId, oneTimePreKey ? preKeyId : null, Time.GetUtcNow());
     }
 
     /// <summary>A bundle under ids never used before: a new signed prekey and (optionally) a new one-time prekey

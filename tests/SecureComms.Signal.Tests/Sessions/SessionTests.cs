@@ -236,14 +236,7 @@ public sealed class SessionTests
     {
         using var alice = new Party("+14151111111");
         using var bob = new Party("+14151111112");
-        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.NextBundle());
-        bob.Cipher.ProcessPreKeyBundle(alice.Address, alice.NextBundle());
-
-        CiphertextMessage forBob = alice.Encrypt(bob, "hi bob");
-        CiphertextMessage forAlice = bob.Encrypt(alice, "hi alice");
-        Assert.Equal(CiphertextMessageType.PreKey, forBob.Type);
-        Assert.Equal(CiphertextMessageType.PreKey, forAlice.Type);
-        Assert.False(Party.SameSession(alice, bob));
+        (CiphertextMessage forBob, CiphertextMessage forAlice) = InitiateSimultaneously(alice, bob);
 
         Assert.Equal("hi alice", alice.Decrypt(bob, forAlice));
         Assert.Equal("hi bob", bob.Decrypt(alice, forBob));
@@ -266,14 +259,7 @@ public sealed class SessionTests
     {
         using var alice = new Party("+14151111111");
         using var bob = new Party("+14151111112");
-        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.NextBundle());
-        bob.Cipher.ProcessPreKeyBundle(alice.Address, alice.NextBundle());
-
-        CiphertextMessage forBob = alice.Encrypt(bob, "hi bob");
-        CiphertextMessage forAlice = bob.Encrypt(alice, "hi alice");
-        Assert.Equal(CiphertextMessageType.PreKey, forBob.Type);
-        Assert.Equal(CiphertextMessageType.PreKey, forAlice.Type);
-        Assert.False(Party.SameSession(alice, bob));
+        (CiphertextMessage forBob, CiphertextMessage forAlice) = InitiateSimultaneously(alice, bob);
 
         // forAlice is lost.
         Assert.Equal("hi bob", bob.Decrypt(alice, forBob));
@@ -295,14 +281,7 @@ public sealed class SessionTests
     {
         using var alice = new Party("+14151111111");
         using var bob = new Party("+14151111112");
-        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.NextBundle());
-        bob.Cipher.ProcessPreKeyBundle(alice.Address, alice.NextBundle());
-
-        CiphertextMessage forBob = alice.Encrypt(bob, "hi bob");
-        CiphertextMessage forAlice = bob.Encrypt(alice, "hi alice");
-        Assert.Equal(CiphertextMessageType.PreKey, forBob.Type);
-        Assert.Equal(CiphertextMessageType.PreKey, forAlice.Type);
-        Assert.False(Party.SameSession(alice, bob));
+        (CiphertextMessage forBob, CiphertextMessage forAlice) = InitiateSimultaneously(alice, bob);
 
         Assert.Equal("hi alice", alice.Decrypt(bob, forAlice));
         Assert.Equal("hi bob", bob.Decrypt(alice, forBob));
@@ -826,14 +805,7 @@ public sealed class SessionTests
     /// <summary>One round of libsignal's repeated simultaneous initiation: fresh bundles both ways, both first messages delivered.</summary>
     private static void SimultaneousInitiateRound(Party alice, Party bob)
     {
-        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.NextBundle());
-        bob.Cipher.ProcessPreKeyBundle(alice.Address, alice.NextBundle());
-
-        CiphertextMessage forBob = alice.Encrypt(bob, "hi bob");
-        CiphertextMessage forAlice = bob.Encrypt(alice, "hi alice");
-        Assert.Equal(CiphertextMessageType.PreKey, forBob.Type);
-        Assert.Equal(CiphertextMessageType.PreKey, forAlice.Type);
-        Assert.False(Party.SameSession(alice, bob));
+        (CiphertextMessage forBob, CiphertextMessage forAlice) = InitiateSimultaneously(alice, bob);
 
         Assert.Equal("hi alice", alice.Decrypt(bob, forAlice));
         Assert.Equal("hi bob", bob.Decrypt(alice, forBob));
@@ -953,5 +925,21 @@ public sealed class SessionTests
         PreKeySignalMessage perturbed = PreKeySignalMessage.Create(
             original.RegistrationId, original.PreKeyId, original.SignedPreKeyId, original.BaseKey, original.IdentityKey, SignalMessage.Parse(inner));
         return new CiphertextMessage(CiphertextMessageType.PreKey, perturbed.Serialized);
+    }
+
+    /// <summary>
+    /// Both parties process the other's bundle and send a first message before either arrives: two
+    /// PreKeySignalMessages from two different X3DH runs.
+    /// </summary>
+    private static (CiphertextMessage ForBob, CiphertextMessage ForAlice) InitiateSimultaneously(Party alice, Party bob)
+    {
+        alice.Cipher.ProcessPreKeyBundle(bob.Address, bob.NextBundle());
+        bob.Cipher.ProcessPreKeyBundle(alice.Address, alice.NextBundle());
+        CiphertextMessage forBob = alice.Encrypt(bob, "hi bob");
+        CiphertextMessage forAlice = bob.Encrypt(alice, "hi alice");
+        Assert.Equal(CiphertextMessageType.PreKey, forBob.Type);
+        Assert.Equal(CiphertextMessageType.PreKey, forAlice.Type);
+        Assert.False(Party.SameSession(alice, bob));
+        return (forBob, forAlice);
     }
 }
