@@ -41,6 +41,9 @@ internal sealed class DoubleRatchet
     public static Proto.RatchetState InitAlice(ReadOnlySpan<byte> sharedSecret, X25519PublicKey theirRatchetKey)
     {
         var state = new Proto.RatchetState();
+        // Stryker disable once all : equivalent; kept as libsignal keeps it. The responder never sends on this chain
+        // (it speaks only after a DH ratchet step), and the slot it takes among the five receiver chains changes
+        // nothing: it is the first evicted, at the same step at which the five would otherwise first be full.
         state.ReceiverChains.Add(NewChain(theirRatchetKey, null, sharedSecret[RatchetKdf.KeySizeInBytes..]));
         using X25519PrivateKey sendingKey = X25519PrivateKey.Generate(exportable: true);
         Span<byte> rootKey = stackalloc byte[RatchetKdf.KeySizeInBytes];

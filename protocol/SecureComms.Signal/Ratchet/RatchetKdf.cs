@@ -50,6 +50,8 @@ internal static class RatchetKdf
         Span<byte> seed = stackalloc byte[KeySizeInBytes];
         HmacSha256.Compute(chainKey, MessageKeySeedInput, seed);
         Span<byte> output = stackalloc byte[MessageKeys.SizeInBytes];
+        // Stryker disable once all : equivalent; an absent salt is HashLen zero bytes (RFC 5869 §2.2), and HMAC pads
+        // any shorter key with zeros, so [] and [0x00] are the same salt.
         HkdfSha256.DeriveKey(seed, [], MessageKeysInfo, output);
         var keys = new MessageKeys(index, output);
         CryptographicOperations.ZeroMemory(seed);

@@ -37,13 +37,18 @@ public sealed class SessionCipher
     /// X3DH as initiator: verifies the bundle's signed prekey (before anything else), agrees a session with
     /// it and makes it current. The following messages are PreKeySignalMessages until the peer replies.
     /// </summary>
-    /// <exception cref="SignalProtocolException">InvalidSignature, UntrustedIdentity, InvalidKey.</exception>
+    /// <exception cref="SignalProtocolException">InvalidSignature, InvalidKey (an inconsistent one-time prekey, a
+    /// low-order key), UntrustedIdentity.</exception>
     public void ProcessPreKeyBundle(ProtocolAddress remote, PreKeyBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
         if (!bundle.HasValidSignature())
         {
             throw new SignalProtocolException(SignalError.InvalidSignature, $"The signed prekey of {remote}'s bundle is not signed by its identity key.");
+        }
+        if ((bundle.PreKeyId is null) != (bundle.PreKey is null))
+        {
+            throw new SignalProtocolException(SignalError.InvalidKey, $"{remote}'s bundle has a one-time prekey id without its key, or a key without its id.");
         }
         lock (SessionLocks.For(_store, remote))
         {
@@ -60,7 +65,7 @@ public sealed class SessionCipher
                 _store.GetLocalRegistrationId(),
                 bundle.RegistrationId);
             System.Security.Cryptography.CryptographicOperations.ZeroMemory(secret);
-            state.SetPendingPreKey(bundle.PreKey is null ? null : bundle.PreKeyId, bundle.SignedPreKeyId, baseKey.PublicKey, _time.GetUtcNow());
+            state.SetPendingPreKey(bundle.PreKeyId, bundle.SignedPreKeyId, baseKey.PublicKey, _time.GetUtcNow());
             record.PromoteState(state);
             _store.Commit(new SessionCommit(remote, record, bundle.IdentityKey));
         }

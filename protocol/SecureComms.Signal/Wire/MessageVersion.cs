@@ -21,6 +21,7 @@ public static class MessageVersion
     /// <exception cref="SignalProtocolException">LegacyVersion below 3, UnknownVersion above.</exception>
     public static void Check(byte versionByte)
     {
+        // Stryker disable once all : equivalent; a byte widened to int is never negative, so >> and >>> agree.
         int version = versionByte >> 4;
         if (version < Current)
         {
