@@ -4,4 +4,5 @@ using SecureComms.Cli;
 var root = new RootCommand("SecureComms: a reference implementation of Skype's security architecture.");
 root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(ShimCommand.Create());
+root.Subcommands.Add(ServerCommand.Create());
 return root.Parse(args).Invoke();

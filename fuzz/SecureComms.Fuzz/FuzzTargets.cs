@@ -31,5 +31,6 @@ public static class FuzzTargets
             [SessionDecryptTarget.Name] = SessionDecryptTarget.Target,
             [ShimLineTarget.Name] = ShimLineTarget.Target,
             [SignalInteractionTarget.Name] = SignalInteractionTarget.Target,
+            [CloudFrameTarget.Name] = CloudFrameTarget.Target,
         };
 }

@@ -1,0 +1,290 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace SecureComms.Server.Storage;
+
+/// <summary>
+/// The default <see cref="IServerStore"/>: one SQLite file (Microsoft.Data.Sqlite) with a versioned schema.
+/// </summary>
+/// <remarks>
+/// <para><b>Lifecycle.</b> <see cref="Create"/> makes a new store (a file that does not exist yet, or an empty
+/// one); <see cref="Open"/> opens an existing one and never creates; <see cref="OpenOrCreate"/> is what a server
+/// starts with. Opening brings an older schema up to <see cref="SchemaVersion"/> (<c>PRAGMA user_version</c>,
+/// migrations only appended) and refuses a newer one, leaving the file untouched. A file can be open in at
+/// most one store per process; other processes are not excluded: do not share the file between processes.</para>
+/// <para><b>Threads.</b> One connection, guarded by a <see cref="SemaphoreSlim"/>: any number of callers
+/// (one per client connection) may share the store; their operations run one at a time, each in its own
+/// transaction where it writes. This makes every method trivially atomic and isolated (the one-time prekey
+/// hand-out cannot race) and costs throughput: SQLite serializes writers anyway, and with
+/// <c>synchronous=FULL</c> the commit's fsync dominates. A reader pool beside one writer is the step up if
+/// reads ever queue behind writes. The work itself is synchronous (Microsoft.Data.Sqlite's async methods are);
+/// it runs on the caller's thread while it holds the gate. <c>busy_timeout</c> (<see cref="BusyTimeout"/>)
+/// covers an outside reader (a backup tool) holding the file briefly.</para>
+/// <para><b>Durability.</b> <c>journal_mode=WAL</c> and <c>synchronous=FULL</c>: a transaction is fsynced
+/// before its commit returns, so a method whose task completed survives a crash or power loss — the server
+/// acknowledges a message only after <see cref="EnqueueAsync"/> completes. <c>foreign_keys=ON</c>;
+/// <c>secure_delete=ON</c>, so acknowledged bodies, handed-out prekeys and revoked token hashes are overwritten
+/// in the database file (copies may linger in the <c>-wal</c> file until checkpointed, and in the file system).</para>
+/// <para><b>Times</b> are stored as Unix milliseconds (UTC) from the injected <see cref="TimeProvider"/>.</para>
+/// <para><b>Hazards.</b> The file holds password verifiers, token hashes, contact graphs and undelivered
+/// (end-to-end encrypted) messages: protect it (permissions, disk encryption, backups treated alike). Storage
+/// failures (disk full, I/O error) surface as <see cref="SqliteException"/> and change nothing.</para>
+/// </remarks>
+public sealed partial class SqliteServerStore : IServerStore, IDisposable
+{
+    /// <summary>How long a statement waits for a lock held by another connection: 5 s.</summary>
+    public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
+
+    private static readonly Lock OpenPathsLock = new();
+    private static readonly HashSet<string> OpenPaths = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _time;
+    private readonly string _fullPath;
+    private bool _disposed;
+
+    private SqliteServerStore(string fullPath, SqliteConnection connection, TimeProvider time)
+    {
+        _fullPath = fullPath;
+        _connection = connection;
+        _time = time;
+    }
+
+    /// <summary>The schema version (<c>PRAGMA user_version</c>) this code writes; newer files are refused.</summary>
+    public static int SchemaVersion => SqliteServerSchema.Migrations.Length;
+
+    /// <summary>The full path of the database file.</summary>
+    public string FilePath => _fullPath;
+
+    /// <summary>Creates a store at <paramref name="path"/>: a file that does not exist yet, or an empty one.</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="time">The clock for stored times and session expiry (default: the system clock).</param>
+    /// <exception cref="InvalidOperationException">The file already holds a database, or is open in a store of this process.</exception>
+    /// <exception cref="SqliteException">The file cannot be created, or is not a SQLite database.</exception>
+    public static SqliteServerStore Create(string path, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return OpenCore(path, SqliteOpenMode.ReadWriteCreate, time, connection =>
+        {
+            RequireEmpty(connection, path);
+            ConfigureConnection(connection);
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            RequireEmpty(connection, path); // again, now that no other writer can interleave
+            Migrate(connection, 0);
+            transaction.Commit();
+        });
+    }
+
+    /// <summary>Opens the existing store at <paramref name="path"/>, bringing its schema up to date.</summary>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidOperationException">The file holds no store (schema version 0), or a newer schema
+    /// than <see cref="SchemaVersion"/>, or is open in a store of this process.</exception>
+    /// <exception cref="SqliteException">The file cannot be opened, or is not a SQLite database.</exception>
+    public static SqliteServerStore Open(string path, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no server store at '{path}'; Create makes one.", path);
+        }
+        return OpenCore(path, SqliteOpenMode.ReadWrite, time, connection =>
+        {
+            long version = UserVersion(connection);
+            RequireKnownVersion(version, path);
+            if (version == 0)
+            {
+                throw new InvalidOperationException($"'{path}' holds no server store (schema version 0); Create makes one.");
+            }
+            ConfigureConnection(connection);
+            using SqliteTransaction transaction = connection.BeginTransaction();
+            version = UserVersion(connection);
+            RequireKnownVersion(version, path);
+            Migrate(connection, version);
+            transaction.Commit();
+        });
+    }
+
+    /// <summary><see cref="Open"/> when <paramref name="path"/> exists, else <see cref="Create"/>.</summary>
+    public static SqliteServerStore OpenOrCreate(string path, TimeProvider? time = null) =>
+        File.Exists(path) && new FileInfo(path).Length > 0 ? Open(path, time) : Create(path, time);
+
+    /// <summary>Waits for the operation in progress, then closes the file. Idempotent.</summary>
+    public void Dispose()
+    {
+        _gate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _disposed = true;
+            try
+            {
+                _connection.Dispose(); // the last connection checkpoints the WAL and removes it
+            }
+            finally
+            {
+                Release(_fullPath);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
+
+    /// <summary>Runs <paramref name="work"/> alone on the connection (no transaction: reads, or one statement).</summary>
+    private async Task<T> RunAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return work(_connection);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> alone on the connection in one IMMEDIATE transaction, committed
+    /// when it returns and rolled back when it throws.</summary>
+    private Task<T> TransactAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
+        RunAsync(connection =>
+        {
+            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
+            T result = work(connection);
+            transaction.Commit();
+            return result;
+        }, cancellationToken);
+
+    /// <summary>A parameterized command (values: null is SQL NULL).</summary>
+    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        SqliteCommand command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach ((string name, object? value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+        return command;
+    }
+
+    private static int Execute(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using SqliteCommand command = Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static long ScalarInt64(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using SqliteCommand command = Command(connection, sql, parameters);
+        return (long)command.ExecuteScalar()!;
+    }
+
+    private static bool AccountExists(SqliteConnection connection, UserId user) =>
+        ScalarInt64(connection, "SELECT count(*) FROM accounts WHERE user_id = $id;", ("$id", user.Value)) != 0;
+
+    private static SqliteServerStore OpenCore(string path, SqliteOpenMode mode, TimeProvider? time, Action<SqliteConnection> prepare)
+    {
+        string fullPath = Path.GetFullPath(path);
+        Reserve(fullPath);
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = fullPath,
+                Mode = mode,
+                Pooling = false, // Dispose must release the file
+                DefaultTimeout = checked((int)BusyTimeout.TotalSeconds),
+            }.ToString());
+            connection.Open();
+            prepare(connection);
+            return new SqliteServerStore(fullPath, connection, time ?? TimeProvider.System);
+        }
+        catch
+        {
+            connection?.Dispose();
+            Release(fullPath);
+            throw;
+        }
+    }
+
+    private static void Reserve(string fullPath)
+    {
+        lock (OpenPathsLock)
+        {
+            if (!OpenPaths.Add(fullPath))
+            {
+                throw new InvalidOperationException($"'{fullPath}' is already open in a server store of this process; share that store.");
+            }
+        }
+    }
+
+    private static void Release(string fullPath)
+    {
+        lock (OpenPathsLock)
+        {
+            OpenPaths.Remove(fullPath);
+        }
+    }
+
+    private static void ConfigureConnection(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        if (command.ExecuteScalar() is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException("SQLite refused write-ahead logging (journal_mode=WAL) for this file.");
+        }
+        // PRAGMA takes no parameters; the value is an integer of ours, formatted invariantly.
+        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = "
+            + ((long)BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
+        command.ExecuteNonQuery();
+    }
+
+    private static long UserVersion(SqliteConnection connection) => ScalarInt64(connection, "PRAGMA user_version;");
+
+    private static void RequireKnownVersion(long version, string path)
+    {
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException($"'{path}' has schema version {version}, newer than the {SchemaVersion} this code knows: it was written by a newer version of the server and is left untouched.");
+        }
+    }
+
+    /// <summary>Throws unless the file is a fresh database: schema version 0 and no objects.</summary>
+    private static void RequireEmpty(SqliteConnection connection, string path)
+    {
+        long version = UserVersion(connection);
+        if (version != 0)
+        {
+            throw new InvalidOperationException($"'{path}' already holds a server store (schema version {version}); Open opens it.");
+        }
+        if (ScalarInt64(connection, "SELECT count(*) FROM sqlite_schema;") != 0)
+        {
+            throw new InvalidOperationException($"'{path}' is a SQLite database that is not empty and holds no server store.");
+        }
+    }
+
+    /// <summary>Applies migrations <paramref name="from"/> … <see cref="SchemaVersion"/> − 1, inside the caller's transaction.</summary>
+    private static void Migrate(SqliteConnection connection, long from)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        for (long version = from; version < SqliteServerSchema.Migrations.Length; version++)
+        {
+            command.CommandText = SqliteServerSchema.Migrations[version];
+            command.ExecuteNonQuery();
+            command.CommandText = "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture) + ";";
+            command.ExecuteNonQuery();
+        }
+    }
+}
