@@ -32,5 +32,6 @@ public static class FuzzTargets
             [ShimLineTarget.Name] = ShimLineTarget.Target,
             [SignalInteractionTarget.Name] = SignalInteractionTarget.Target,
             [CloudFrameTarget.Name] = CloudFrameTarget.Target,
+            [IdentityCertificateTarget.Name] = IdentityCertificateTarget.Target,
         };
 }

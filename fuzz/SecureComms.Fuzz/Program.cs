@@ -8,12 +8,14 @@ using SharpFuzz;
 //   securecomms-fuzz --list            the target names.
 //   securecomms-fuzz --make-signal-seeds FUZZDIR
 //                                      writes the Signal targets' seeds and SessionDecryptFixture.cs (SignalSeeds).
+//   securecomms-fuzz --make-certificate-seeds FUZZDIR
+//                                      writes identity-certificate's seeds (IdentityCertificateTarget.MakeSeeds).
 
 const int Usage = 2;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.Error.WriteLine("usage: securecomms-fuzz TARGET [FILE...] | --list | --make-signal-seeds FUZZDIR");
+    Console.Error.WriteLine("usage: securecomms-fuzz TARGET [FILE...] | --list | --make-signal-seeds FUZZDIR | --make-certificate-seeds FUZZDIR");
     Console.Error.WriteLine("targets: " + string.Join(", ", FuzzTargets.All.Keys));
     return Usage;
 }
@@ -28,6 +30,10 @@ if (args[0] == "--list")
 if (args[0] == "--make-signal-seeds" && args.Length == 2)
 {
     return SignalSeeds.Write(args[1]);
+}
+if (args[0] == "--make-certificate-seeds" && args.Length == 2)
+{
+    return SecureComms.Fuzz.Targets.IdentityCertificateTarget.WriteSeeds(args[1]);
 }
 if (!FuzzTargets.All.TryGetValue(args[0], out var target))
 {
