@@ -1,19 +1,22 @@
 using System.CommandLine;
 using System.Net;
 using System.Security.Cryptography;
+using SecureComms.Server.Services;
 using SecureComms.Server.Tls;
-using SecureComms.Server.Transport;
 
 namespace SecureComms.Cli;
 
 /// <summary>
 /// <c>securecomms server init --data DIR [--name HOST]...</c>: creates the deployment's CA and server certificate
 /// in DIR (refuses an existing deployment). <c>securecomms server run --data DIR --listen ADDRESS:PORT</c>: runs
-/// the cloud listener (TLS 1.3) until Ctrl-C or SIGTERM. See <c>server/README.md</c>.
+/// the cloud service (TLS 1.3; data in DIR/server.db) until Ctrl-C or SIGTERM. See <c>server/README.md</c>.
 /// </summary>
 internal static class ServerCommand
 {
     private const int Failure = 1;
+
+    /// <summary>The service's SQLite database in the data directory.</summary>
+    internal const string DatabaseFileName = "server.db";
 
     internal static Command Create()
     {
@@ -96,14 +99,16 @@ internal static class ServerCommand
         try
         {
             using var certificate = files.LoadServerCertificate();
-            await using var listener = new CloudListener(certificate, endpoint);
-            Console.Out.WriteLine($"listening on {listener.LocalEndPoint} (TLS 1.3; clients pin {files.CaCertificatePath})");
+            string database = Path.Combine(files.Directory, DatabaseFileName);
+            await using var server = new CloudServer(certificate, endpoint, database);
+            Console.Out.WriteLine($"listening on {server.LocalEndPoint} (TLS 1.3; clients pin {files.CaCertificatePath}; data {database})");
             Console.Out.Flush();
-            await listener.RunAsync(cancellationToken);
+            await server.RunAsync(cancellationToken);
             Console.Out.WriteLine("stopped");
             return 0;
         }
-        catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+            or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
         {
             Console.Error.WriteLine($"securecomms server run: {e.Message}");
             return Failure;

@@ -72,7 +72,7 @@ public sealed class PinnedCa : IDisposable
         {
             return false;
         }
-        return custom.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(_ca.RawData);
+        return custom.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(_ca.RawData); // public data: certificates
     }
 
     /// <summary>Not a CA, and an explicit serverAuth EKU (a certificate without EKU is valid for any purpose, which

@@ -67,7 +67,7 @@ public static class CertificateVerifier
             var claimed = IdentityCertificate.TryParseBodyMessage(body);
             bool otherIssuer = claimed is not null
                 && claimed.IssuerKeyId.Length == IdentityCertificate.IssuerKeyIdSizeInBytes
-                && !claimed.IssuerKeyId.Span.SequenceEqual(expectedKeyId);
+                && !claimed.IssuerKeyId.Span.SequenceEqual(expectedKeyId); // public data: key ids
             return Refused(otherIssuer ? CertificateStatus.WrongIssuer : CertificateStatus.BadSignature);
         }
 

@@ -179,7 +179,7 @@ public sealed class IdentityCertificate
         // envelope of the two fields is encoded (the parsed one would write its unknown fields back) and compared,
         // for uniqueness only; the signature is checked over the body bytes as received.
         var canonical = new CertificateEnvelope { Body = envelope.Body, Signature = envelope.Signature };
-        if (canonical.CalculateSize() != serialized.Length || !canonical.ToByteArray().AsSpan().SequenceEqual(serialized))
+        if (canonical.CalculateSize() != serialized.Length || !canonical.ToByteArray().AsSpan().SequenceEqual(serialized)) // public data: the certificate as received
         {
             return false;
         }

@@ -181,7 +181,7 @@ public sealed class PasswordVerifier
     private static bool TryCost(string text, string name, out int value)
     {
         value = 0;
-        return text.StartsWith(name, StringComparison.Ordinal)
+        return text.StartsWith(name, StringComparison.Ordinal) // public data: the PHC field names
             && text.Length > name.Length && text.Length <= name.Length + 10
             && text.AsSpan(name.Length).IndexOfAnyExceptInRange('0', '9') < 0
             && int.TryParse(text.AsSpan(name.Length), NumberStyles.None, CultureInfo.InvariantCulture, out value);

@@ -42,7 +42,7 @@ public sealed partial class SqliteServerStore
             {
                 storedIdentity = current.ExecuteScalar() as byte[];
             }
-            bool identityChanged = storedIdentity is not null && !storedIdentity.AsSpan().SequenceEqual(identityKey);
+            bool identityChanged = storedIdentity is not null && !storedIdentity.AsSpan().SequenceEqual(identityKey); // public data: identity keys
             var stock = new HashSet<uint>();
             if (!identityChanged)
             {

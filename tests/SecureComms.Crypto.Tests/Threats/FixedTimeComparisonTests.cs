@@ -5,7 +5,7 @@ namespace SecureComms.Crypto.Tests.Threats;
 /// <summary>
 /// THREATMODEL T3, timing: MACs, tags, keys and verifiers are compared only in fixed time. Timing
 /// measurements are too noisy for CI, so this holds the code to the rule instead: no early-exit comparison
-/// (<c>SequenceEqual</c>, <c>StartsWith</c>, <c>EndsWith</c>) appears in crypto/ or the protocol layers except on
+/// (<c>SequenceEqual</c>, <c>StartsWith</c>, <c>EndsWith</c>) appears in crypto/, protocol/, server/ or client/ except on
 /// public data, marked as such.
 /// </summary>
 public sealed class FixedTimeComparisonTests
@@ -15,6 +15,8 @@ public sealed class FixedTimeComparisonTests
     [Theory]
     [InlineData("crypto")]
     [InlineData("protocol")]
+    [InlineData("server")]
+    [InlineData("client")]
     public void Sources_use_no_early_exit_comparison_except_on_public_data(string layer)
     {
         string layerDir = Path.Combine(RepositoryPaths.Root, layer);
