@@ -5,4 +5,5 @@ var root = new RootCommand("SecureComms: a reference implementation of Skype's s
 root.Subcommands.Add(ConformanceCommand.Create());
 root.Subcommands.Add(ShimCommand.Create());
 root.Subcommands.Add(ServerCommand.Create());
+root.Subcommands.Add(DemoCommand.Create());
 return root.Parse(args).Invoke();
