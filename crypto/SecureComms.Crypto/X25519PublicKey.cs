@@ -39,7 +39,7 @@ public sealed class X25519PublicKey : IEquatable<X25519PublicKey>
             const int last = SizeInBytes - 1;
             if (_bytes[last] != 0x7F)
             {
-                return _bytes[last] < 0x7F; // public data: a top byte over 0x7f has bit 255 set
+                return _bytes[last] < 0x80; // public data: with any other top byte, canonical iff bit 255 is clear
             }
             for (int i = last - 1; i > 0; i--)
             {
