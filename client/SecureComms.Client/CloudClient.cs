@@ -199,6 +199,27 @@ public sealed class CloudClient : IAsyncDisposable
         (await CallAsync(new ClientFrame { FetchBundle = new FetchBundle { Username = username, DeviceId = deviceId } },
             ServerFrame.BodyOneofCase.Bundle, cancellationToken).ConfigureAwait(false)).Bundle;
 
+    // ---- Call signaling --------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Sends a call signal about call <paramref name="callId"/> to <paramref name="peer"/> (an accepted contact);
+    /// returns once the server relayed it. The other party's signals arrive as <see cref="CallSignalReceived"/> events.
+    /// </summary>
+    /// <exception cref="CloudErrorException">Refused: not a contact (forbidden), unknown call (not found), out of
+    /// order (conflict), peer offline at invite (unavailable).</exception>
+    public Task SignalCallAsync(Guid callId, string peer, CallSignal.Types.Kind kind, ReadOnlyMemory<byte> payload = default,
+        CancellationToken cancellationToken = default) =>
+        CallAsync(new ClientFrame
+        {
+            CallSignal = new CallSignal
+            {
+                CallId = ByteString.CopyFrom(callId.ToByteArray()),
+                Peer = peer,
+                Kind = kind,
+                Payload = ByteString.CopyFrom(payload.Span),
+            },
+        }, ServerFrame.BodyOneofCase.Done, cancellationToken);
+
     // ---- Plumbing --------------------------------------------------------------------------------------
 
     private async Task<IReadOnlyList<ContactEntry>> ContactsAsync(ClientFrame request, CancellationToken cancellationToken) =>
@@ -236,6 +257,11 @@ public sealed class CloudClient : IAsyncDisposable
                     ServerFrame.BodyOneofCase.PresenceChanged => new PresenceUpdated(push.PresenceChanged.User, push.PresenceChanged.Status),
                     ServerFrame.BodyOneofCase.ContactRequestReceived => new ContactRequested(push.ContactRequestReceived.From),
                     ServerFrame.BodyOneofCase.PreKeysLow => new PreKeysRunningLow(push.PreKeysLow.DeviceId, push.PreKeysLow.Stock),
+                    ServerFrame.BodyOneofCase.CallSignal => new CallSignalReceived(
+                        push.CallSignal.CallId.Length == 16 ? new Guid(push.CallSignal.CallId.Span) : Guid.Empty,
+                        push.CallSignal.Peer,
+                        push.CallSignal.Kind,
+                        push.CallSignal.Payload.ToByteArray()),
                     ServerFrame.BodyOneofCase.Error => new ServerError(push.Error.Code, push.Error.Message),
                     _ => null, // a push this client does not know
                 };

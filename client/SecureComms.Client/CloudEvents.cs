@@ -23,5 +23,12 @@ public sealed record ContactRequested(string From) : CloudEvent;
 /// <summary>The device's one-time prekey stock is low: upload more.</summary>
 public sealed record PreKeysRunningLow(uint DeviceId, int Stock) : CloudEvent;
 
+/// <summary>A call signal from the other party of a call, or made by the server (BUSY, TIMEOUT, HANG_UP on disconnect).</summary>
+/// <param name="CallId">The call (chosen by its caller).</param>
+/// <param name="Peer">The other party's username.</param>
+/// <param name="Kind">What happened.</param>
+/// <param name="Payload">The opaque payload (e.g. candidates); empty if none.</param>
+public sealed record CallSignalReceived(Guid CallId, string Peer, CallSignal.Types.Kind Kind, byte[] Payload) : CloudEvent;
+
 /// <summary>The server pushed an error (it is closing the connection).</summary>
 public sealed record ServerError(Code Code, string Message) : CloudEvent;

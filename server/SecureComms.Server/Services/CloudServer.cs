@@ -76,6 +76,7 @@ public sealed class CloudServer : IAsyncDisposable
         new ContactHandlers(store, hub).Register(dispatcher);
         messages.Register(dispatcher);
         new PreKeyHandlers(store, hub, options).Register(dispatcher);
+        new CallSignaling(store, hub, options).Register(dispatcher);
         return dispatcher;
     }
 

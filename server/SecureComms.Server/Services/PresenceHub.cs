@@ -32,6 +32,9 @@ public sealed class PresenceHub
         _log = log;
     }
 
+    /// <summary>Raised (with the closing session) when a user's last session closes or signs out.</summary>
+    internal event Action<ClientSession>? LastSessionClosed;
+
     /// <summary>The session of an authenticated connection, or null.</summary>
     public ClientSession? SessionOf(Connection connection) => _byConnection.GetValueOrDefault(connection.Id);
 
@@ -102,6 +105,10 @@ public sealed class PresenceHub
                 previous = _status.GetValueOrDefault(session.User, Presence.Offline);
                 _status.Remove(session.User);
             }
+        }
+        if (last)
+        {
+            LastSessionClosed?.Invoke(session);
         }
         if (last && previous != Presence.Offline)
         {

@@ -31,6 +31,19 @@ public static class ServiceLimits
     public const int MaxMessageBodySizeInBytes = Storage.MessageLimits.MaxBodySizeInBytes - 1;
 }
 
+/// <summary>The bounds of call signaling (<see cref="CallSignaling"/>).</summary>
+public static class CallLimits
+{
+    /// <summary>A call id is a GUID chosen by the caller: 16 bytes.</summary>
+    public const int CallIdSizeInBytes = 16;
+
+    /// <summary>Largest opaque payload of a signal (SDP, candidates): 16 KiB.</summary>
+    public const int MaxPayloadSizeInBytes = 16 * 1024;
+
+    /// <summary>An invite not accepted within 45 s ends with a TIMEOUT pushed to both sides.</summary>
+    public static readonly TimeSpan RingTimeout = TimeSpan.FromSeconds(45);
+}
+
 /// <summary>Per-server overrides of <see cref="ServiceLimits"/> (tests shrink them).</summary>
 public sealed record ServiceOptions
 {
@@ -49,7 +62,10 @@ public sealed record ServiceOptions
     /// <summary>See <see cref="ServiceLimits.DeliveryWindow"/>.</summary>
     public int DeliveryWindow { get; init; } = ServiceLimits.DeliveryWindow;
 
-    /// <summary>The clock for the rate limits.</summary>
+    /// <summary>See <see cref="CallLimits.RingTimeout"/>.</summary>
+    public TimeSpan RingTimeout { get; init; } = CallLimits.RingTimeout;
+
+    /// <summary>The clock for the rate limits and the ring timeout.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Where background failures are reported (by exception type only).</summary>
