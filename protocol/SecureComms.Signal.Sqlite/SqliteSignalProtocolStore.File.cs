@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using SecureComms.Sqlite;
 using SecureComms.Crypto;
 using SecureComms.Signal.Sessions;
 using SecureComms.Signal.Stores;
@@ -10,10 +11,6 @@ namespace SecureComms.Signal.Sqlite;
 /// <summary>The file's lifecycle: schema migrations, opening once per process, pragmas, our identity row.</summary>
 public sealed partial class SqliteSignalProtocolStore
 {
-    /// <summary>The files open in a store of this process (one store per file: see the class remarks).</summary>
-    private static readonly Lock OpenPathsLock = new();
-    private static readonly HashSet<string> OpenPaths = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-
     /// <summary>
     /// The schema migrations: entry N takes a file from <c>user_version</c> N to N + 1. Only ever append.
     /// </summary>
@@ -55,107 +52,16 @@ public sealed partial class SqliteSignalProtocolStore
         """,
     ];
 
-    private static SqliteSignalProtocolStore OpenCore(string path, SqliteOpenMode mode, Action<SqliteConnection> prepare)
-    {
-        string fullPath = System.IO.Path.GetFullPath(path);
-        Reserve(fullPath);
-        SqliteConnection? connection = null;
-        try
+    // After Migrations: static initializers run in textual order.
+    private static readonly SqliteStoreFile StoreFile = new("Signal store", Migrations);
+
+    private static SqliteSignalProtocolStore OpenCore(string path, SqliteOpenMode mode, Action<SqliteConnection> prepare) =>
+        StoreFile.Open(path, mode, (fullPath, connection) =>
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = fullPath,
-                Mode = mode,
-                Pooling = false, // Dispose must release the file
-            }.ToString());
-            connection.Open();
             prepare(connection);
             (IdentityKeyPair identity, uint registrationId) = LoadLocalIdentity(connection, path);
             return new SqliteSignalProtocolStore(fullPath, connection, identity, registrationId);
-        }
-        catch
-        {
-            connection?.Dispose();
-            Release(fullPath);
-            throw;
-        }
-    }
-
-    private static void Reserve(string fullPath)
-    {
-        lock (OpenPathsLock)
-        {
-            if (!OpenPaths.Add(fullPath))
-            {
-                throw new InvalidOperationException($"'{fullPath}' is already open in a Signal store of this process; share that store.");
-            }
-        }
-    }
-
-    private static void Release(string fullPath)
-    {
-        lock (OpenPathsLock)
-        {
-            OpenPaths.Remove(fullPath);
-        }
-    }
-
-    private static void ConfigureConnection(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL;";
-        if (command.ExecuteScalar() is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("SQLite refused write-ahead logging (journal_mode=WAL) for this file.");
-        }
-        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;";
-        command.ExecuteNonQuery();
-    }
-
-    private static long UserVersion(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version;";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static void RequireKnownVersion(long version, string path)
-    {
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"'{path}' has schema version {version}, newer than the {SchemaVersion} this code knows: it was written by a newer version of the application and is left untouched.");
-        }
-    }
-
-    /// <summary>Throws unless the file is a fresh database: schema version 0 and no objects.</summary>
-    private static void RequireEmpty(SqliteConnection connection, string path)
-    {
-        long version = UserVersion(connection);
-        if (version != 0)
-        {
-            throw new InvalidOperationException($"'{path}' already holds a Signal store (schema version {version}); Open opens it.");
-        }
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT count(*) FROM sqlite_schema;";
-        if ((long)command.ExecuteScalar()! != 0)
-        {
-            throw new InvalidOperationException($"'{path}' is a SQLite database that is not empty and holds no Signal store.");
-        }
-    }
-
-    /// <summary>Applies migrations <paramref name="from"/> … <see cref="SchemaVersion"/> − 1, inside the caller's transaction.</summary>
-    private static void Migrate(SqliteConnection connection, long from)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        for (long version = from; version < Migrations.Length; version++)
-        {
-            command.CommandText = Migrations[version];
-            command.ExecuteNonQuery();
-            // PRAGMA takes no parameters; the value is an integer of ours, formatted invariantly.
-            command.CommandText = "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture) + ";";
-            command.ExecuteNonQuery();
-        }
-    }
+        });
 
     private static void InsertLocalIdentity(SqliteConnection connection, IdentityKeyPair identity, uint registrationId)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
+using SecureComms.Sqlite;
 using SecureComms.Crypto;
 using SecureComms.Signal.Sessions;
 using SecureComms.Signal.Stores;
@@ -79,12 +80,12 @@ public sealed partial class SqliteSignalProtocolStore : ISignalProtocolStore, ID
         }
         return OpenCore(path, SqliteOpenMode.ReadWriteCreate, connection =>
         {
-            RequireEmpty(connection, path);
-            ConfigureConnection(connection);
+            StoreFile.RequireEmpty(connection, path);
+            StoreFile.Configure(connection);
             using (SqliteTransaction transaction = connection.BeginTransaction())
             {
-                RequireEmpty(connection, path); // again, now that no other writer can interleave
-                Migrate(connection, 0);
+                StoreFile.RequireEmpty(connection, path); // again, now that no other writer can interleave
+                StoreFile.Migrate(connection, 0);
                 InsertLocalIdentity(connection, identity, registrationId);
                 transaction.Commit();
             }
@@ -108,17 +109,17 @@ public sealed partial class SqliteSignalProtocolStore : ISignalProtocolStore, ID
         return OpenCore(path, SqliteOpenMode.ReadWrite, connection =>
         {
             // Refuse before touching the file: a newer schema or a file that is no store stays as it was.
-            long version = UserVersion(connection);
-            RequireKnownVersion(version, path);
+            long version = SqliteStoreFile.UserVersion(connection);
+            StoreFile.RequireKnownVersion(version, path);
             if (version == 0)
             {
                 throw new InvalidOperationException($"'{path}' holds no Signal store (schema version 0); Create makes one.");
             }
-            ConfigureConnection(connection);
+            StoreFile.Configure(connection);
             using SqliteTransaction transaction = connection.BeginTransaction();
-            version = UserVersion(connection); // again, now that no other writer can interleave
-            RequireKnownVersion(version, path);
-            Migrate(connection, version);
+            version = SqliteStoreFile.UserVersion(connection); // again, now that no other writer can interleave
+            StoreFile.RequireKnownVersion(version, path);
+            StoreFile.Migrate(connection, version);
             transaction.Commit();
         });
     }
@@ -330,7 +331,7 @@ public sealed partial class SqliteSignalProtocolStore : ISignalProtocolStore, ID
             finally
             {
                 _identity.Dispose();
-                Release(_fullPath);
+                SqliteStoreFile.Release(_fullPath);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
+using SecureComms.Sqlite;
 
 namespace SecureComms.Server.Storage;
 
@@ -35,8 +36,7 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
     /// <summary>How long a statement waits for a lock held by another connection: 5 s.</summary>
     public static readonly TimeSpan BusyTimeout = TimeSpan.FromSeconds(5);
 
-    private static readonly Lock OpenPathsLock = new();
-    private static readonly HashSet<string> OpenPaths = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
+    private static readonly SqliteStoreFile StoreFile = new("server store", SqliteServerSchema.Migrations, BusyTimeout);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
@@ -67,11 +67,11 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         return OpenCore(path, SqliteOpenMode.ReadWriteCreate, time, connection =>
         {
-            RequireEmpty(connection, path);
-            ConfigureConnection(connection);
+            StoreFile.RequireEmpty(connection, path);
+            StoreFile.Configure(connection);
             using SqliteTransaction transaction = connection.BeginTransaction();
-            RequireEmpty(connection, path); // again, now that no other writer can interleave
-            Migrate(connection, 0);
+            StoreFile.RequireEmpty(connection, path); // again, now that no other writer can interleave
+            StoreFile.Migrate(connection, 0);
             transaction.Commit();
         });
     }
@@ -90,17 +90,17 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         }
         return OpenCore(path, SqliteOpenMode.ReadWrite, time, connection =>
         {
-            long version = UserVersion(connection);
-            RequireKnownVersion(version, path);
+            long version = SqliteStoreFile.UserVersion(connection);
+            StoreFile.RequireKnownVersion(version, path);
             if (version == 0)
             {
                 throw new InvalidOperationException($"'{path}' holds no server store (schema version 0); Create makes one.");
             }
-            ConfigureConnection(connection);
+            StoreFile.Configure(connection);
             using SqliteTransaction transaction = connection.BeginTransaction();
-            version = UserVersion(connection);
-            RequireKnownVersion(version, path);
-            Migrate(connection, version);
+            version = SqliteStoreFile.UserVersion(connection);
+            StoreFile.RequireKnownVersion(version, path);
+            StoreFile.Migrate(connection, version);
             transaction.Commit();
         });
     }
@@ -126,7 +126,7 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
             }
             finally
             {
-                Release(_fullPath);
+                SqliteStoreFile.Release(_fullPath);
             }
         }
         finally
@@ -192,99 +192,11 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
     private static bool AccountExists(SqliteConnection connection, UserId user) =>
         ScalarInt64(connection, "SELECT count(*) FROM accounts WHERE user_id = $id;", ("$id", user.Value)) != 0;
 
-    private static SqliteServerStore OpenCore(string path, SqliteOpenMode mode, TimeProvider? time, Action<SqliteConnection> prepare)
-    {
-        string fullPath = Path.GetFullPath(path);
-        Reserve(fullPath);
-        SqliteConnection? connection = null;
-        try
+    private static SqliteServerStore OpenCore(string path, SqliteOpenMode mode, TimeProvider? time, Action<SqliteConnection> prepare) =>
+        StoreFile.Open(path, mode, (fullPath, connection) =>
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder
-            {
-                DataSource = fullPath,
-                Mode = mode,
-                Pooling = false, // Dispose must release the file
-                DefaultTimeout = checked((int)BusyTimeout.TotalSeconds),
-            }.ToString());
-            connection.Open();
             prepare(connection);
             return new SqliteServerStore(fullPath, connection, time ?? TimeProvider.System);
-        }
-        catch
-        {
-            connection?.Dispose();
-            Release(fullPath);
-            throw;
-        }
-    }
+        });
 
-    private static void Reserve(string fullPath)
-    {
-        lock (OpenPathsLock)
-        {
-            if (!OpenPaths.Add(fullPath))
-            {
-                throw new InvalidOperationException($"'{fullPath}' is already open in a server store of this process; share that store.");
-            }
-        }
-    }
-
-    private static void Release(string fullPath)
-    {
-        lock (OpenPathsLock)
-        {
-            OpenPaths.Remove(fullPath);
-        }
-    }
-
-    private static void ConfigureConnection(SqliteConnection connection)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode = WAL;";
-        if (command.ExecuteScalar() is not string mode || !mode.Equals("wal", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException("SQLite refused write-ahead logging (journal_mode=WAL) for this file.");
-        }
-        // PRAGMA takes no parameters; the value is an integer of ours, formatted invariantly.
-        command.CommandText = "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA busy_timeout = "
-            + ((long)BusyTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + ";";
-        command.ExecuteNonQuery();
-    }
-
-    private static long UserVersion(SqliteConnection connection) => ScalarInt64(connection, "PRAGMA user_version;");
-
-    private static void RequireKnownVersion(long version, string path)
-    {
-        if (version > SchemaVersion)
-        {
-            throw new InvalidOperationException($"'{path}' has schema version {version}, newer than the {SchemaVersion} this code knows: it was written by a newer version of the server and is left untouched.");
-        }
-    }
-
-    /// <summary>Throws unless the file is a fresh database: schema version 0 and no objects.</summary>
-    private static void RequireEmpty(SqliteConnection connection, string path)
-    {
-        long version = UserVersion(connection);
-        if (version != 0)
-        {
-            throw new InvalidOperationException($"'{path}' already holds a server store (schema version {version}); Open opens it.");
-        }
-        if (ScalarInt64(connection, "SELECT count(*) FROM sqlite_schema;") != 0)
-        {
-            throw new InvalidOperationException($"'{path}' is a SQLite database that is not empty and holds no server store.");
-        }
-    }
-
-    /// <summary>Applies migrations <paramref name="from"/> … <see cref="SchemaVersion"/> − 1, inside the caller's transaction.</summary>
-    private static void Migrate(SqliteConnection connection, long from)
-    {
-        using SqliteCommand command = connection.CreateCommand();
-        for (long version = from; version < SqliteServerSchema.Migrations.Length; version++)
-        {
-            command.CommandText = SqliteServerSchema.Migrations[version];
-            command.ExecuteNonQuery();
-            command.CommandText = "PRAGMA user_version = " + (version + 1).ToString(CultureInfo.InvariantCulture) + ";";
-            command.ExecuteNonQuery();
-        }
-    }
 }
