@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using SecureComms.Server.Services;
 using SecureComms.Server.Tls;
+using SecureComms.Server.Transport;
 
 namespace SecureComms.Cli;
 
@@ -76,14 +77,47 @@ internal static class ServerCommand
             Description = "ADDRESS:PORT to listen on, e.g. 127.0.0.1:7443 or [::1]:7443 (port 0: any free port).",
             Required = true,
         };
+        var maxConnections = new Option<int>("--max-connections")
+        {
+            Description = "Connections at a time (default 1024).",
+            DefaultValueFactory = _ => TransportLimits.MaxConnections,
+        };
+        var requestsPerSecond = new Option<double>("--requests-per-second")
+        {
+            Description = "Requests per second per connection, sustained (default 16).",
+            DefaultValueFactory = _ => TransportLimits.RequestsPerSecond,
+        };
+        var requestBurst = new Option<int>("--request-burst")
+        {
+            Description = "Requests per connection in a burst (default 32).",
+            DefaultValueFactory = _ => TransportLimits.RequestBurst,
+        };
+        var registrationBurst = new Option<int>("--registration-burst")
+        {
+            Description = "Registrations per source address in a burst, refilled at one per minute (default 10).",
+            DefaultValueFactory = _ => ServiceLimits.RegistrationBurst,
+        };
         var command = new Command("run", "Run the cloud listener (TLS 1.3 only) until Ctrl-C or SIGTERM.");
         command.Options.Add(data);
         command.Options.Add(listen);
-        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(data)!, parse.GetValue(listen)!, cancellationToken));
+        command.Options.Add(maxConnections);
+        command.Options.Add(requestsPerSecond);
+        command.Options.Add(requestBurst);
+        command.Options.Add(registrationBurst);
+        command.SetAction((parse, cancellationToken) => RunAsync(parse.GetValue(data)!, parse.GetValue(listen)!, new CloudServerOptions
+        {
+            Listener = new CloudListenerOptions
+            {
+                MaxConnections = parse.GetValue(maxConnections),
+                RequestsPerSecond = parse.GetValue(requestsPerSecond),
+                RequestBurst = parse.GetValue(requestBurst),
+            },
+            Services = new ServiceOptions { RegistrationBurst = parse.GetValue(registrationBurst) },
+        }, cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(DirectoryInfo data, string listen, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(DirectoryInfo data, string listen, CloudServerOptions options, CancellationToken cancellationToken)
     {
         if (!IPEndPoint.TryParse(listen, out IPEndPoint? endpoint))
         {
@@ -100,7 +134,7 @@ internal static class ServerCommand
         {
             using var certificate = files.LoadServerCertificate();
             string database = Path.Combine(files.Directory, DatabaseFileName);
-            await using var server = new CloudServer(certificate, endpoint, database);
+            await using var server = new CloudServer(certificate, endpoint, database, options);
             Console.Out.WriteLine($"listening on {server.LocalEndPoint} (TLS 1.3; clients pin {files.CaCertificatePath}; data {database})");
             Console.Out.Flush();
             await server.RunAsync(cancellationToken);
@@ -108,7 +142,7 @@ internal static class ServerCommand
             return 0;
         }
         catch (Exception e) when (e is IOException or CryptographicException or UnauthorizedAccessException or System.Net.Sockets.SocketException
-            or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException)
+            or Microsoft.Data.Sqlite.SqliteException or InvalidOperationException or ArgumentOutOfRangeException)
         {
             Console.Error.WriteLine($"securecomms server run: {e.Message}");
             return Failure;
