@@ -21,7 +21,7 @@ namespace SecureComms.Client;
 /// <para><b>Events.</b> One reader of <see cref="CloudConnection.Pushes"/> maps them to <see cref="CloudEvent"/>s on an
 /// unbounded channel, completed when the connection ends.</para>
 /// </remarks>
-public sealed class CloudClient : IAsyncDisposable
+public sealed partial class CloudClient : IAsyncDisposable
 {
     /// <summary>The first retry waits 100 ms...</summary>
     public static readonly TimeSpan RetryBaseDelay = TimeSpan.FromMilliseconds(100);
@@ -31,6 +31,8 @@ public sealed class CloudClient : IAsyncDisposable
 
     private readonly Channel<CloudEvent> _events = Channel.CreateUnbounded<CloudEvent>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Task _pumpPushes;
+    private long _pushesPumped;
+    private long _eventsPublished;
 
     /// <summary>Wraps <paramref name="connection"/> (owned: disposed with the client).</summary>
     public CloudClient(CloudConnection connection)
@@ -50,6 +52,12 @@ public sealed class CloudClient : IAsyncDisposable
 
     /// <summary>The pushed events, in arrival order.</summary>
     public ChannelReader<CloudEvent> Events => _events.Reader;
+
+    /// <summary>Pushes of <see cref="CloudConnection.PushesReceived"/> mapped so far (published or ignored).</summary>
+    internal long PushesPumped => Interlocked.Read(ref _pushesPumped);
+
+    /// <summary>Events written to <see cref="Events"/> so far.</summary>
+    internal long EventsPublished => Interlocked.Read(ref _eventsPublished);
 
     /// <summary>Messages sent and not yet accepted by the server, by id.</summary>
     public ConcurrentDictionary<Guid, SendMessage> Outbox { get; } = new();
@@ -265,10 +273,11 @@ public sealed class CloudClient : IAsyncDisposable
                     ServerFrame.BodyOneofCase.Error => new ServerError(push.Error.Code, push.Error.Message),
                     _ => null, // a push this client does not know
                 };
-                if (e is not null)
+                if (e is not null && _events.Writer.TryWrite(e))
                 {
-                    _events.Writer.TryWrite(e);
+                    Interlocked.Increment(ref _eventsPublished);
                 }
+                Interlocked.Increment(ref _pushesPumped);
             }
         }
         finally

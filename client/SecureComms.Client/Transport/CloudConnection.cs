@@ -31,6 +31,7 @@ public sealed class CloudConnection : IAsyncDisposable
     private readonly Channel<ServerFrame> _pushes;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _readLoop;
+    private long _pushesReceived;
     private long _lastRequestId;
     private Exception? _closedBecause;
 
@@ -52,6 +53,10 @@ public sealed class CloudConnection : IAsyncDisposable
     /// <summary>Frames the server pushed (events; an <c>Error</c> that ends the connection). Completes when the
     /// connection ends.</summary>
     public ChannelReader<ServerFrame> Pushes => _pushes.Reader;
+
+    /// <summary>Pushes read so far (counted before they are queued on <see cref="Pushes"/>): with a round trip, tells a
+    /// consumer which pushes came before an answer.</summary>
+    internal long PushesReceived => Interlocked.Read(ref _pushesReceived);
 
     /// <summary>Completes when the connection has ended: normally when the server closed it cleanly or it was
     /// disposed, faulted with the cause otherwise.</summary>
@@ -198,6 +203,7 @@ public sealed class CloudConnection : IAsyncDisposable
                 }
                 if (frame.RequestId == 0)
                 {
+                    Interlocked.Increment(ref _pushesReceived);
                     await _pushes.Writer.WriteAsync(frame, _closing.Token).ConfigureAwait(false);
                 }
                 else if (_pending.TryGetValue(frame.RequestId, out TaskCompletionSource<ServerFrame>? waiting))
