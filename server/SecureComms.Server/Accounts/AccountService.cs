@@ -18,7 +18,8 @@ namespace SecureComms.Server.Accounts;
 /// <see cref="SignInThrottle"/> (per account and per source address), before any Argon2id work.</para>
 /// <para><b>Sessions.</b> A sign-in issues a <see cref="SessionToken"/> valid for
 /// <see cref="SessionToken.Lifetime"/>; sign-out revokes it; a password change revokes every other session of
-/// the user in the same transaction as the new verifier.</para>
+/// the user in the same transaction as the new verifier. Connections already authenticated with a revoked or
+/// expired session are the handlers' business (<see cref="Services.AccountHandlers"/>).</para>
 /// <para><b>Hazards.</b> Argon2id runs on the calling thread (tens of milliseconds with the default
 /// parameters). Registration is not throttled here: the listener must rate-limit it per address, or anyone
 /// can make the server hash at will.</para>
@@ -117,12 +118,20 @@ public sealed class AccountService
     /// <summary>The user a session token belongs to; InvalidSession when malformed, unknown, revoked or expired.</summary>
     public async Task<AccountResult<UserId>> AuthenticateAsync(string token, CancellationToken cancellationToken = default)
     {
+        AccountResult<SignInSession> session = await FindSessionAsync(token, cancellationToken).ConfigureAwait(false);
+        return session.Value is { } live ? AccountResult<UserId>.Ok(live.User) : AccountResult<UserId>.Fail(AccountError.InvalidSession);
+    }
+
+    /// <summary>The live session of a token (its user and expiry, for a connection that must stop at expiry);
+    /// InvalidSession when malformed, unknown, revoked or expired.</summary>
+    public async Task<AccountResult<SignInSession>> FindSessionAsync(string token, CancellationToken cancellationToken = default)
+    {
         if (!SessionToken.TryHash(token, out byte[] hash))
         {
-            return AccountResult<UserId>.Fail(AccountError.InvalidSession);
+            return AccountResult<SignInSession>.Fail(AccountError.InvalidSession);
         }
         SignInSession? session = await _store.FindSessionAsync(hash, cancellationToken).ConfigureAwait(false);
-        return session is null ? AccountResult<UserId>.Fail(AccountError.InvalidSession) : AccountResult<UserId>.Ok(session.User);
+        return session is null ? AccountResult<SignInSession>.Fail(AccountError.InvalidSession) : AccountResult<SignInSession>.Ok(session);
     }
 
     /// <summary>

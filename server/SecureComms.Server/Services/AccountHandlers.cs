@@ -18,14 +18,26 @@ namespace SecureComms.Server.Services;
 /// (<c>CODE_CONFLICT</c>), as FindUser does: names are a public directory.</para>
 /// <para><b>Rate limits.</b> Registration: a token bucket per source address (<see cref="ServiceLimits.RegistrationBurst"/>).
 /// Sign-in and password change: <see cref="SignInThrottle"/>, per account and per address.</para>
-/// <para><b>Authenticate</b> binds the connection to the token's user once; the backlog of messages is then
-/// pushed (<see cref="MessageHandlers.DeliverAsync"/>). SignOut revokes the session and unbinds the connection; ChangePassword unbinds the connections of the
-/// user's other sessions (which it revokes). A session that expires while its connection is open is not re-checked.</para>
+/// <para><b>Authenticate</b> binds the connection to the token's user once, with the session's expiry; the backlog
+/// of messages is then pushed (<see cref="MessageHandlers.DeliverAsync"/>).</para>
+/// <para><b>Revocation reaches open connections.</b> SignOut revokes the session and unbinds its own connection,
+/// which stays open, unauthenticated. Every OTHER connection authenticated with a revoked session (the same token
+/// on another connection after SignOut; the user's other sessions after ChangePassword) gets a pushed
+/// <c>CODE_UNAUTHENTICATED</c> (<see cref="SessionRevokedMessage"/>) and is closed
+/// (<see cref="PresenceHub.EndSessionAsync"/>): closed rather than merely unbound, so a client that missed the push
+/// cannot go on believing it is signed in. A session that expires while its connection is open is refused at the
+/// next authenticated request and the connection closed (<see cref="DelegateHandler.Authenticated"/>); housekeeping
+/// closes idle ones (<see cref="Housekeeping"/>).</para>
+/// <para><b>Scope.</b> Revocations are seen by the connections of this server process only: a backend with several
+/// server processes would have to tell the others (or re-check the store at each request).</para>
 /// </remarks>
 internal sealed class AccountHandlers(IServerStore store, AccountService accounts, PresenceHub hub, MessageHandlers messages, ServiceOptions options)
 {
     /// <summary>The one answer to a failed sign-in.</summary>
     public const string InvalidCredentialsMessage = "invalid username or password";
+
+    /// <summary>Pushed (with <c>CODE_UNAUTHENTICATED</c>) to a connection whose session was revoked elsewhere, before it is closed.</summary>
+    public const string SessionRevokedMessage = "session revoked";
 
     private readonly RateLimiter<IPAddress> _registrations = new(options.RegistrationBurst, options.RegistrationsPerSecond, options.TimeProvider);
 
@@ -91,12 +103,12 @@ internal sealed class AccountHandlers(IServerStore store, AccountService account
             return Answers.Error(Code.Conflict, "the connection is authenticated already");
         }
         string token = request.Authenticate.Token;
-        AccountResult<UserId> result = await accounts.AuthenticateAsync(token, cancellationToken).ConfigureAwait(false);
-        if (!result.Succeeded || await store.GetAccountAsync(result.Value, cancellationToken).ConfigureAwait(false) is not { } account)
+        AccountResult<SignInSession> result = await accounts.FindSessionAsync(token, cancellationToken).ConfigureAwait(false);
+        if (result.Value is not { } live || await store.GetAccountAsync(live.User, cancellationToken).ConfigureAwait(false) is not { } account)
         {
             return Answers.Error(Code.Unauthenticated, "invalid or expired session");
         }
-        var session = new ClientSession(connection, account.Id, account.Username, token);
+        var session = new ClientSession(connection, account.Id, account.Username, token, live.ExpiresAt);
         if (!await hub.AttachAsync(session, cancellationToken).ConfigureAwait(false))
         {
             return Answers.Error(Code.Conflict, "the connection is authenticated already");
@@ -110,6 +122,11 @@ internal sealed class AccountHandlers(IServerStore store, AccountService account
     {
         await accounts.SignOutAsync(session.Token, cancellationToken).ConfigureAwait(false);
         await hub.DetachAsync(session, cancellationToken).ConfigureAwait(false);
+        // The same token may authenticate other connections: the revocation reaches them too.
+        foreach (ClientSession other in hub.SessionsOf(session.User).Where(s => s.Connection != session.Connection && SameToken(s.Token, session.Token)))
+        {
+            await hub.EndSessionAsync(other, SessionRevokedMessage).ConfigureAwait(false);
+        }
         return Answers.Done();
     }
 
@@ -119,10 +136,10 @@ internal sealed class AccountHandlers(IServerStore store, AccountService account
             request.ChangePassword.NewPassword, SourceOf(session.Connection), cancellationToken).ConfigureAwait(false);
         if (result.Succeeded)
         {
-            // The other sessions are revoked in the store; connections authenticated with them are unbound too.
+            // The other sessions are revoked in the store; connections authenticated with them are told and closed.
             foreach (ClientSession other in hub.SessionsOf(session.User).Where(s => !SameToken(s.Token, session.Token)))
             {
-                await hub.DetachAsync(other, cancellationToken).ConfigureAwait(false);
+                await hub.EndSessionAsync(other, SessionRevokedMessage).ConfigureAwait(false);
             }
         }
         return result.Error switch

@@ -15,7 +15,8 @@ namespace SecureComms.Server.Services;
 /// Ringing → Ended; HANG_UP (either, Active) → Ended; CANDIDATES (either, any live state) keeps the state;
 /// TIMEOUT is the server's only (a client sending it: <c>CODE_BAD_REQUEST</c>). An ended call is forgotten at
 /// once, so a later signal for it is <c>CODE_NOT_FOUND</c> (and its id may be used again).</para>
-/// <para><b>Refusals.</b> Not accepted contacts: <c>CODE_FORBIDDEN</c>; unknown call: <c>CODE_NOT_FOUND</c>;
+/// <para><b>Refusals.</b> Not accepted contacts: <c>CODE_FORBIDDEN</c>, except for REJECT, BUSY, CANCEL and HANG_UP
+/// from a party of the call (contacts who stop being contacts mid-call can still end it); unknown call: <c>CODE_NOT_FOUND</c>;
 /// a sender or peer that is not a party of the call: <c>CODE_FORBIDDEN</c>; a signal not valid in the state or
 /// for the sender's side (the caller accepting, a hang-up before accept): <c>CODE_CONFLICT</c>.</para>
 /// <para><b>Decisions.</b> An INVITE to a user with no live connection is answered <c>CODE_UNAVAILABLE</c> (no
@@ -79,7 +80,10 @@ internal sealed class CallSignaling
         {
             return Answers.NoSuchUser();
         }
-        if (!await _store.AreAcceptedContactsAsync(session.User, peer.Id, cancellationToken).ConfigureAwait(false))
+        // A signal that ends a call is taken from its parties even when they are no longer contacts (one blocked the
+        // other mid-call): else neither could end it, and both would stay "in a call" until one disconnected.
+        bool ends = signal.Kind is Kind.Reject or Kind.Busy or Kind.Cancel or Kind.HangUp;
+        if (!ends && !await _store.AreAcceptedContactsAsync(session.User, peer.Id, cancellationToken).ConfigureAwait(false))
         {
             return Answers.Error(Code.Forbidden, "calls are between accepted contacts only");
         }

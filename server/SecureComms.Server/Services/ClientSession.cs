@@ -4,17 +4,21 @@ using SecureComms.Server.Transport;
 namespace SecureComms.Server.Services;
 
 /// <summary>
-/// An authenticated connection: whose it is, its session token (for sign-out and password change), and its
-/// message delivery cursor (<see cref="MessageHandlers"/>).
+/// An authenticated connection: whose it is, its session token (for sign-out and password change) and expiry, and
+/// its message delivery cursor (<see cref="MessageHandlers"/>).
 /// </summary>
+/// <remarks>The session is checked against the store once, at Authenticate; afterwards <see cref="ExpiresAt"/> is
+/// checked at every authenticated request (<see cref="DelegateHandler.Authenticated"/>) and revocations made by this
+/// server reach the connection through <see cref="PresenceHub.EndSessionAsync"/>.</remarks>
 public sealed class ClientSession
 {
-    internal ClientSession(Connection connection, UserId user, string username, string token)
+    internal ClientSession(Connection connection, UserId user, string username, string token, DateTimeOffset expiresAt)
     {
         Connection = connection;
         User = user;
         Username = username;
         Token = token;
+        ExpiresAt = expiresAt;
     }
 
     /// <summary>The connection.</summary>
@@ -27,6 +31,12 @@ public sealed class ClientSession
     public string Username { get; }
 
     internal string Token { get; }
+
+    /// <summary>When the session stops authenticating (exclusive), as stored at sign-in.</summary>
+    public DateTimeOffset ExpiresAt { get; }
+
+    /// <summary>Whether the session has expired at <paramref name="now"/> (now ≥ expiry, as the store decides).</summary>
+    public bool HasExpired(DateTimeOffset now) => now >= ExpiresAt;
 
     /// <summary>Serializes this connection's deliveries (backlog, live messages, acknowledgements).</summary>
     internal SemaphoreSlim DeliveryGate { get; } = new(1, 1);

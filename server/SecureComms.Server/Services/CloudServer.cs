@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using SecureComms.Cloud.Certificates;
 using SecureComms.Crypto;
 using SecureComms.Server.Accounts;
 using SecureComms.Server.Storage;
@@ -19,8 +20,12 @@ public sealed record CloudServerOptions
     /// <summary>Argon2id parameters for new verifiers (default <see cref="PasswordVerifier.DefaultParameters"/>).</summary>
     public Argon2idParameters? PasswordParameters { get; init; }
 
-    /// <summary>The clock for the store and sessions.</summary>
+    /// <summary>The clock for the store, sessions, certificates and housekeeping.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>The identity-certificate issuer (its key stays the caller's: dispose it after the server); null: this
+    /// deployment issues no certificates and answers RequestCertificate <c>CODE_UNAVAILABLE</c>.</summary>
+    public CertificateIssuer? Issuer { get; init; }
 }
 
 /// <summary>
@@ -28,8 +33,8 @@ public sealed record CloudServerOptions
 /// <see cref="FrameDispatcher"/>, and the TLS 1.3 listener. What <c>securecomms server run</c> runs.
 /// </summary>
 /// <remarks>Lifecycle: the constructor opens (or creates) the store and binds the listener; <see cref="RunAsync"/>
-/// serves until cancelled; <see cref="DisposeAsync"/> stops listening and closes the store (after RunAsync returned).
-/// The certificate stays the caller's.</remarks>
+/// serves, and runs the <see cref="Housekeeping"/> loop, until cancelled; <see cref="DisposeAsync"/> stops listening
+/// and closes the store (after RunAsync returned). The TLS certificate and the issuer's key stay the caller's.</remarks>
 public sealed class CloudServer : IAsyncDisposable
 {
     private readonly SqliteServerStore _store;
@@ -44,8 +49,9 @@ public sealed class CloudServer : IAsyncDisposable
         {
             var accounts = new AccountService(_store, new PasswordVerifier(options.PasswordParameters),
                 new SignInThrottle(options.TimeProvider), options.TimeProvider);
-            Hub = new PresenceHub(_store, options.Services.Log);
-            var dispatcher = CreateDispatcher(_store, accounts, Hub, options.Services);
+            Hub = new PresenceHub(_store, options.Services.Log, options.TimeProvider);
+            Housekeeping = new Housekeeping(_store, Hub, options.TimeProvider, options.Services);
+            var dispatcher = CreateDispatcher(_store, accounts, Hub, options.Services, options.Issuer, options.TimeProvider);
             _listener = new CloudListener(certificate, endpoint, dispatcher, options.Listener);
         }
         catch
@@ -64,11 +70,29 @@ public sealed class CloudServer : IAsyncDisposable
     /// <summary>Who is online.</summary>
     public PresenceHub Hub { get; }
 
-    /// <summary>Serves until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) => _listener.RunAsync(cancellationToken);
+    /// <summary>The periodic housekeeping (tests sweep by hand or wait for <see cref="Housekeeping.Swept"/>).</summary>
+    internal Housekeeping Housekeeping { get; }
+
+    /// <summary>Serves, with the housekeeping loop beside the listener, until <paramref name="cancellationToken"/> is
+    /// cancelled; the loop stops with the listener.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stopHousekeeping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task housekeeping = Housekeeping.RunAsync(stopHousekeeping.Token);
+        try
+        {
+            await _listener.RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopHousekeeping.CancelAsync().ConfigureAwait(false);
+            await housekeeping.ConfigureAwait(false); // never throws
+        }
+    }
 
     /// <summary>Every handler of the service in one dispatcher (Ping included).</summary>
-    internal static FrameDispatcher CreateDispatcher(IServerStore store, AccountService accounts, PresenceHub hub, ServiceOptions options)
+    internal static FrameDispatcher CreateDispatcher(IServerStore store, AccountService accounts, PresenceHub hub, ServiceOptions options,
+        CertificateIssuer? issuer = null, TimeProvider? time = null)
     {
         FrameDispatcher dispatcher = FrameDispatcher.CreateDefault();
         var messages = new MessageHandlers(store, hub, options);
@@ -77,6 +101,7 @@ public sealed class CloudServer : IAsyncDisposable
         messages.Register(dispatcher);
         new PreKeyHandlers(store, hub, options).Register(dispatcher);
         new CallSignaling(store, hub, options).Register(dispatcher);
+        new CertificateHandlers(store, hub, issuer, time ?? TimeProvider.System, options).Register(dispatcher);
         return dispatcher;
     }
 

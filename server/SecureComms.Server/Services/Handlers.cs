@@ -10,11 +10,27 @@ internal sealed class DelegateHandler(Func<Connection, ClientFrame, Cancellation
     public async ValueTask<ServerFrame> HandleAsync(Connection connection, ClientFrame request, CancellationToken cancellationToken) =>
         await handle(connection, request, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Answers <c>CODE_UNAUTHENTICATED</c> unless the connection has authenticated.</summary>
+    /// <summary>The answer to a request on a connection whose session expired.</summary>
+    public const string SessionExpiredMessage = "session expired";
+
+    /// <summary>
+    /// Answers <c>CODE_UNAUTHENTICATED</c> unless the connection has authenticated with a session that has not expired
+    /// by the hub's clock. An expired session is ended: the request is answered <see cref="SessionExpiredMessage"/> and
+    /// the connection is closed (<see cref="PresenceHub.EndSessionAsync"/>), so a connection cannot outlive its token.
+    /// </summary>
     public static DelegateHandler Authenticated(PresenceHub hub, Func<ClientSession, ClientFrame, CancellationToken, Task<ServerFrame>> handle) =>
-        new((connection, request, cancellationToken) => hub.SessionOf(connection) is { } session
-            ? handle(session, request, cancellationToken)
-            : Task.FromResult(Answers.Error(Code.Unauthenticated, "authenticate first")));
+        new((connection, request, cancellationToken) => hub.SessionOf(connection) switch
+        {
+            null => Task.FromResult(Answers.Error(Code.Unauthenticated, "authenticate first")),
+            { } session when session.HasExpired(hub.Time.GetUtcNow()) => EndExpiredAsync(hub, session),
+            { } session => handle(session, request, cancellationToken),
+        });
+
+    private static async Task<ServerFrame> EndExpiredAsync(PresenceHub hub, ClientSession session)
+    {
+        await hub.EndSessionAsync(session, pushedMessage: null).ConfigureAwait(false);
+        return Answers.Error(Code.Unauthenticated, SessionExpiredMessage);
+    }
 }
 
 /// <summary>Shorthands for answers.</summary>

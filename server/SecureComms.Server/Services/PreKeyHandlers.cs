@@ -1,7 +1,9 @@
 using Google.Protobuf;
 using SecureComms.Cloud.Proto;
+using SecureComms.Crypto;
 using SecureComms.Server.Storage;
 using SecureComms.Server.Transport;
+using IdentityCertificate = SecureComms.Cloud.Certificates.IdentityCertificate;
 
 namespace SecureComms.Server.Services;
 
@@ -17,7 +19,13 @@ namespace SecureComms.Server.Services;
 /// <para><b>Low stock.</b> When a fetch takes a one-time prekey and leaves fewer than
 /// <see cref="PreKeyLimits.LowPreKeyThreshold"/>, the owner's live connections get <c>PreKeysLow</c>; an
 /// upload's answer says the same (<c>PreKeysStored.low</c>), for an owner that was offline.</para>
-/// <para>The server checks sizes, not signatures: the fetching client verifies the signed prekey.</para>
+/// <para><b>Proof of possession at upload.</b> The identity key and the signed prekey must be Curve25519 keys
+/// (<c>0x05 ‖ u</c>, u canonical) and the signed prekey's signature the identity key's XEdDSA signature over the
+/// signed prekey's 33 bytes (X3DH §3.3, as <c>PreKeyBundle.HasValidSignature</c> checks it); otherwise
+/// <c>CODE_BAD_REQUEST</c> and nothing is stored. So every identity key in the directory is one whose uploader could
+/// sign with it, and an identity certificate (<see cref="CertificateHandlers"/>), which certifies the directory's key,
+/// never binds an account to a key it does not hold. The fetching client verifies the signature again (X3DH §3.2):
+/// it trusts the server for availability, not for keys.</para>
 /// </remarks>
 internal sealed class PreKeyHandlers(IServerStore store, PresenceHub hub, ServiceOptions options)
 {
@@ -35,6 +43,14 @@ internal sealed class PreKeyHandlers(IServerStore store, PresenceHub hub, Servic
         if (upload.SignedPreKey is null)
         {
             return Answers.Error(Code.BadRequest, "signed_pre_key is required");
+        }
+        if (!IsCurve25519Key(upload.IdentityKey.Span, out X25519PublicKey? identity) || !IsCurve25519Key(upload.SignedPreKey.PublicKey.Span, out _))
+        {
+            return Answers.Error(Code.BadRequest, $"the identity key and the signed prekey must be 0x05 followed by a canonical {X25519PublicKey.SizeInBytes}-byte key");
+        }
+        if (!XEdDsa.Verify(identity!, upload.SignedPreKey.PublicKey.Span, upload.SignedPreKey.Signature.Span))
+        {
+            return Answers.Error(Code.BadRequest, "the signed prekey's signature does not verify under the identity key");
         }
         var keys = new PreKeyUpload(
             upload.RegistrationId,
@@ -60,6 +76,19 @@ internal sealed class PreKeyHandlers(IServerStore store, PresenceHub hub, Servic
             PreKeyUploadStatus.StockFull => Answers.Error(Code.Conflict, $"over {PreKeyLimits.MaxOneTimePreKeyStock} one-time prekeys in stock"),
             _ => Answers.NoSuchUser(),
         };
+    }
+
+    /// <summary>Whether <paramref name="encoded"/> is a serialized Curve25519 key, <c>0x05 ‖ u</c> with u &lt; p; its u if so.</summary>
+    private static bool IsCurve25519Key(ReadOnlySpan<byte> encoded, out X25519PublicKey? key)
+    {
+        key = null;
+        if (encoded.Length != IdentityCertificate.IdentityKeySizeInBytes || encoded[0] != IdentityCertificate.IdentityKeyType
+            || !X25519PublicKey.TryDecode(encoded[1..], out X25519PublicKey? decoded) || !decoded!.IsCanonical)
+        {
+            return false;
+        }
+        key = decoded;
+        return true;
     }
 
     private async Task<ServerFrame> FetchAsync(ClientSession session, ClientFrame request, CancellationToken cancellationToken)

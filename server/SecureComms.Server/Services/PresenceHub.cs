@@ -15,6 +15,10 @@ namespace SecureComms.Server.Services;
 /// connection makes it <see cref="Presence.Online"/>; <see cref="SetPresenceAsync"/> changes it for all its
 /// connections; when its last connection closes (or signs out) its contacts are told
 /// <see cref="Presence.Offline"/>. A user that sets <see cref="Presence.Offline"/> appears offline while connected.</para>
+/// <para><b>Ended sessions.</b> <see cref="EndSessionAsync"/> detaches a session whose token was revoked elsewhere or
+/// has expired and closes its connection (<see cref="CloseReason.SessionEnded"/>), after pushing
+/// <c>CODE_UNAUTHENTICATED</c> when asked. The hub's clock (<see cref="Time"/>) is the store's: expiry is decided the
+/// same way at Authenticate (by the store) and afterwards (<see cref="ClientSession.HasExpired"/>).</para>
 /// <para><b>Threads.</b> The tables are guarded by one lock; pushes are made outside it.</para>
 /// </remarks>
 public sealed class PresenceHub
@@ -26,11 +30,15 @@ public sealed class PresenceHub
     private readonly Dictionary<UserId, List<ClientSession>> _byUser = [];
     private readonly Dictionary<UserId, Presence> _status = [];
 
-    internal PresenceHub(IServerStore store, Action<string> log)
+    internal PresenceHub(IServerStore store, Action<string> log, TimeProvider? time = null)
     {
         _store = store;
         _log = log;
+        Time = time ?? TimeProvider.System;
     }
+
+    /// <summary>The clock sessions expire by (the store's).</summary>
+    internal TimeProvider Time { get; }
 
     /// <summary>Raised (with the closing session) when a user's last session closes or signs out.</summary>
     internal event Action<ClientSession>? LastSessionClosed;
@@ -114,6 +122,35 @@ public sealed class PresenceHub
         {
             await PushPresenceAsync(session.User, session.Username, Presence.Offline, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Ends a session on an open connection: detaches it (no request is served with it from here on), pushes
+    /// <c>CODE_UNAUTHENTICATED</c> with <paramref name="pushedMessage"/> unless it is null (the caller answers the
+    /// request instead), then closes the connection (<see cref="CloseReason.SessionEnded"/>); the queued frames are
+    /// still written.
+    /// </summary>
+    internal async Task EndSessionAsync(ClientSession session, string? pushedMessage)
+    {
+        // Not the connection's token: that one is cancelled by the close, and the OFFLINE push must still happen.
+        await DetachAsync(session, CancellationToken.None).ConfigureAwait(false);
+        if (pushedMessage is not null)
+        {
+            session.Connection.TryPush(ErrorFrames.Create(0, Code.Unauthenticated, pushedMessage));
+        }
+        session.Connection.Close(CloseReason.SessionEnded);
+    }
+
+    /// <summary>Ends every open session that has expired by the hub's clock (housekeeping); returns how many.</summary>
+    internal async Task<int> EndExpiredSessionsAsync()
+    {
+        DateTimeOffset now = Time.GetUtcNow();
+        ClientSession[] expired = [.. _byConnection.Values.Where(s => s.HasExpired(now))];
+        foreach (ClientSession session in expired)
+        {
+            await EndSessionAsync(session, "session expired").ConfigureAwait(false);
+        }
+        return expired.Length;
     }
 
     /// <summary>Sets the user's presence and pushes it to its online accepted contacts.</summary>

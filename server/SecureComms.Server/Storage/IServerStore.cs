@@ -142,6 +142,10 @@ public interface IServerStore
     /// <summary>The one-time prekeys in stock for a device (0 when none or no such device).</summary>
     Task<int> OneTimePreKeyStockAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default);
 
+    /// <summary>The identity key <paramref name="owner"/> last published for <paramref name="deviceId"/> (what an
+    /// identity certificate binds), without handing out anything; null when the device has published nothing.</summary>
+    Task<byte[]?> IdentityKeyOfAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default);
+
     /// <summary>The devices of <paramref name="owner"/> that have published keys, in increasing order.</summary>
     Task<IReadOnlyList<uint>> DevicesOfAsync(UserId owner, CancellationToken cancellationToken = default);
 }

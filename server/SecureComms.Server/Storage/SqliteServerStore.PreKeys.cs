@@ -156,6 +156,15 @@ public sealed partial class SqliteServerStore
             return devices;
         }, cancellationToken);
 
+    /// <inheritdoc/>
+    public Task<byte[]?> IdentityKeyOfAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default) =>
+        RunAsync(connection =>
+        {
+            using SqliteCommand command = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
+                ("$user", owner.Value), ("$device", (long)deviceId));
+            return command.ExecuteScalar() as byte[];
+        }, cancellationToken);
+
     private static int CountStock(SqliteConnection connection, UserId owner, uint deviceId) =>
         checked((int)ScalarInt64(connection, "SELECT count(*) FROM one_time_pre_keys WHERE user_id = $user AND device_id = $device;",
             ("$user", owner.Value), ("$device", (long)deviceId)));

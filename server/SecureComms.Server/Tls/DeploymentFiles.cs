@@ -2,17 +2,23 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using SecureComms.Cloud.Certificates;
+using SecureComms.Crypto;
 
 namespace SecureComms.Server.Tls;
 
 /// <summary>
-/// A deployment's TLS files in its data directory: what <c>securecomms server init --data DIR</c> writes
+/// A deployment's key files in its data directory: what <c>securecomms server init --data DIR</c> writes
 /// and <c>server run</c> loads.
 /// </summary>
 /// <remarks>
 /// Layout: <see cref="CaCertificateFileName"/> (public: copy it to every client, <c>--ca FILE</c>),
 /// <see cref="CaKeyFileName"/> (secret), <see cref="ServerCertificateFileName"/> (public),
 /// <see cref="ServerKeyFileName"/> (secret). Keys are unencrypted PKCS#8 PEM (RFC 5958, RFC 7468 §10).
+/// The identity-certificate issuer key (issue 5) is <see cref="IssuerKeyFiles.KeyFileName"/> (secret, the raw
+/// Ed25519 seed) and <see cref="IssuerKeyFiles.PublicKeyFileName"/> (public: what clients pin to verify their
+/// peers' certificates); a deployment made before issue 5 has neither (<see cref="HasIssuerKey"/>) until
+/// <see cref="CreateIssuerKey"/> adds them.
 /// Hazards: secret files are created with mode 0600 from the start (<see cref="FileStreamOptions.UnixCreateMode"/>,
 /// so they are never readable by others, not even briefly) and the directory with 0700 when it is created
 /// here; an existing deployment is never overwritten (<see cref="FileMode.CreateNew"/>, so even a concurrent
@@ -63,8 +69,17 @@ public sealed class DeploymentFiles
     /// <summary>Path of <see cref="ServerKeyFileName"/>.</summary>
     public string ServerKeyPath => Path.Combine(Directory, ServerKeyFileName);
 
+    /// <summary>Path of the issuer's secret key (<see cref="IssuerKeyFiles.KeyFileName"/>), mode 0600.</summary>
+    public string IssuerKeyPath => Path.Combine(Directory, IssuerKeyFiles.KeyFileName);
+
+    /// <summary>Path of the issuer's public key (<see cref="IssuerKeyFiles.PublicKeyFileName"/>): what clients pin.</summary>
+    public string IssuerPublicKeyPath => Path.Combine(Directory, IssuerKeyFiles.PublicKeyFileName);
+
     /// <summary>Every file of the deployment.</summary>
-    public IEnumerable<string> AllPaths => [CaCertificatePath, CaKeyPath, ServerCertificatePath, ServerKeyPath];
+    public IEnumerable<string> AllPaths => [CaCertificatePath, CaKeyPath, ServerCertificatePath, ServerKeyPath, IssuerKeyPath, IssuerPublicKeyPath];
+
+    /// <summary>Whether the deployment has an issuer key (one made before issue 5 has not).</summary>
+    public bool HasIssuerKey => File.Exists(IssuerKeyPath);
 
     /// <summary>True when any of the deployment's files exists already.</summary>
     public bool Exists => AllPaths.Any(File.Exists);
@@ -72,7 +87,8 @@ public sealed class DeploymentFiles
     /// <summary>
     /// Creates a deployment: a new CA and a server certificate for <see cref="DefaultDnsNames"/>,
     /// <see cref="DefaultIpAddresses"/> and <paramref name="extraNames"/> (each a DNS name or an IP
-    /// address), written to the directory. Returns the CA certificate (public part only).
+    /// address), and the certificate issuer's key pair, written to the directory. Returns the CA certificate
+    /// (public part only).
     /// </summary>
     /// <exception cref="DeploymentExistsException">A file of a deployment is already there; nothing was changed.</exception>
     public X509Certificate2 Initialize(IEnumerable<string> extraNames, DateTimeOffset now)
@@ -112,6 +128,7 @@ public sealed class DeploymentFiles
         // Secrets first: if a key cannot be written, no ca.pem suggests a usable deployment.
         WriteNew(CaKeyPath, ExportPrivateKey(ca.Certificate), secret: true);
         WriteNew(ServerKeyPath, ExportPrivateKey(server), secret: true);
+        CreateIssuerKeyCore();
         WriteNew(ServerCertificatePath, Encoding.ASCII.GetBytes(server.ExportCertificatePem()), secret: false);
         WriteNew(CaCertificatePath, Encoding.ASCII.GetBytes(ca.Certificate.ExportCertificatePem()), secret: false);
         return X509CertificateLoader.LoadCertificate(ca.Certificate.RawData);
@@ -137,6 +154,37 @@ public sealed class DeploymentFiles
 
     /// <summary>The CA certificate (public part), as clients pin it.</summary>
     public X509Certificate2 LoadCaCertificate() => X509Certificate2.CreateFromPem(File.ReadAllText(CaCertificatePath));
+
+    /// <summary>
+    /// Adds the issuer key pair to an existing deployment that has none (one made before issue 5): the TLS files are
+    /// not touched. Peers' certificates from another issuer key will not verify against the new one.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">There is no deployment in the directory (run init).</exception>
+    /// <exception cref="DeploymentExistsException">An issuer key file is there already; nothing was changed.</exception>
+    public void CreateIssuerKey()
+    {
+        if (!File.Exists(ServerCertificatePath))
+        {
+            throw new FileNotFoundException($"There is no deployment in '{Directory}'.", ServerCertificatePath);
+        }
+        if (File.Exists(IssuerKeyPath) || File.Exists(IssuerPublicKeyPath))
+        {
+            throw new DeploymentExistsException(Directory);
+        }
+        CreateIssuerKeyCore();
+    }
+
+    /// <summary>The issuer's secret key (the caller disposes it), or null when the deployment has none
+    /// (<see cref="HasIssuerKey"/>).</summary>
+    /// <exception cref="InvalidDataException">The file is not a 32-byte seed, or group or others may access it.</exception>
+    public Ed25519PrivateKey? LoadIssuerKey() => HasIssuerKey ? IssuerKeyFiles.Load(IssuerKeyPath) : null;
+
+    /// <summary>The issuer's public key, as clients pin it.</summary>
+    /// <exception cref="InvalidDataException">The file is not a 32-byte Ed25519 public key.</exception>
+    public Ed25519PublicKey LoadIssuerPublicKey() => IssuerKeyFiles.LoadPublic(IssuerPublicKeyPath);
+
+    /// <summary>Writes issuer.key (0600 from creation) then issuer.pub; the key in memory is disposed at once.</summary>
+    private void CreateIssuerKeyCore() => IssuerKeyFiles.Create(IssuerKeyPath, IssuerPublicKeyPath).Dispose();
 
     private void CreateDirectory()
     {

@@ -41,6 +41,10 @@ public enum CloseReason
 
     /// <summary>An unexpected exception in the connection's own code (logged by type).</summary>
     InternalError,
+
+    /// <summary>The connection's session was revoked on another connection (sign-out, password change; pushed
+    /// <c>CODE_UNAUTHENTICATED</c> first) or expired while the connection was open.</summary>
+    SessionEnded,
 }
 
 /// <summary>A closed connection, as reported to <see cref="CloudListenerOptions.ConnectionClosed"/>.</summary>

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using SecureComms.Client;
 using SecureComms.Client.Transport;
 using SecureComms.Cloud.Proto;
+using SecureComms.Crypto;
 using SecureComms.Server.Services;
 
 namespace SecureComms.Cloud.Tests.Services;
@@ -9,18 +10,26 @@ namespace SecureComms.Cloud.Tests.Services;
 /// <summary>The prekey directory over the wire.</summary>
 public sealed class PreKeyFlowTests
 {
-    private static UploadPreKeys Keys(int oneTimeKeys)
+    /// <summary>An upload for device 1 with a fresh identity key (or <paramref name="identity"/>) and a signed prekey
+    /// that it really signed (XEdDSA over 0x05 ‖ u), as the server checks at upload.</summary>
+    internal static UploadPreKeys Keys(int oneTimeKeys, X25519PrivateKey? identity = null)
     {
+        using X25519PrivateKey fresh = X25519PrivateKey.Generate();
+        using X25519PrivateKey signedPreKey = X25519PrivateKey.Generate();
+        X25519PrivateKey signer = identity ?? fresh;
+        byte[] signedPreKeyBytes = Serialized(signedPreKey.PublicKey);
+        byte[] signature = new byte[XEdDsa.SignatureSizeInBytes];
+        XEdDsa.Sign(signer, signedPreKeyBytes, signature);
         var upload = new UploadPreKeys
         {
             DeviceId = 1,
             RegistrationId = 4242,
-            IdentityKey = ByteString.CopyFrom(Enumerable.Repeat((byte)5, 33).ToArray()),
+            IdentityKey = ByteString.CopyFrom(Serialized(signer.PublicKey)),
             SignedPreKey = new SignedPreKeyRecord
             {
                 Id = 7,
-                PublicKey = ByteString.CopyFrom(Enumerable.Repeat((byte)6, 33).ToArray()),
-                Signature = ByteString.CopyFrom(new byte[64]),
+                PublicKey = ByteString.CopyFrom(signedPreKeyBytes),
+                Signature = ByteString.CopyFrom(signature),
             },
         };
         for (uint i = 1; i <= oneTimeKeys; i++)
@@ -29,6 +38,9 @@ public sealed class PreKeyFlowTests
         }
         return upload;
     }
+
+    /// <summary>A Curve25519 public key as Signal serializes it: 0x05 ‖ u.</summary>
+    internal static byte[] Serialized(X25519PublicKey key) => [0x05, .. key.Bytes];
 
     [Fact]
     public async Task Fetch_hands_out_each_one_time_key_once_then_none_and_tells_the_owner_when_low()

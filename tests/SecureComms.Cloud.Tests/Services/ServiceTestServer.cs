@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Data.Sqlite;
 using SecureComms.Client;
+using SecureComms.Cloud.Certificates;
 using SecureComms.Cloud.Tests.Transport;
 using SecureComms.Crypto;
 using SecureComms.Server.Services;
@@ -23,22 +24,28 @@ internal sealed class ServiceTestServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2 _certificate;
     private readonly List<CloudClient> _clients = [];
+    private readonly Ed25519PrivateKey? _issuerKey;
 
-    private ServiceTestServer(ServiceOptions? services)
+    private ServiceTestServer(ServiceOptions? services, TimeProvider? time, bool issuer)
     {
         Deployment = new TempDeployment();
         _certificate = Deployment.Files.LoadServerCertificate();
+        _issuerKey = issuer ? Deployment.Files.LoadIssuerKey() : null;
         DatabasePath = Path.Combine(Deployment.Directory, "server.db");
         Server = new CloudServer(_certificate, new IPEndPoint(IPAddress.Loopback, 0), DatabasePath, new CloudServerOptions
         {
             Listener = new CloudListenerOptions { Log = static _ => { }, RequestBurst = 200 },
             Services = (services ?? new ServiceOptions()) with { Log = static _ => { } },
             PasswordParameters = FastPasswords,
+            TimeProvider = time ?? TimeProvider.System,
+            Issuer = _issuerKey is null ? null : new CertificateIssuer(_issuerKey),
         });
         Run = Server.RunAsync(_stop.Token);
     }
 
-    public static ServiceTestServer Start(ServiceOptions? services = null) => new(services);
+    /// <summary>A server with the deployment's issuer key (unless <paramref name="issuer"/> is false) and, if given, a
+    /// clock for the store, sessions, certificates and housekeeping.</summary>
+    public static ServiceTestServer Start(ServiceOptions? services = null, TimeProvider? time = null, bool issuer = true) => new(services, time, issuer);
 
     public TempDeployment Deployment { get; }
 
@@ -93,6 +100,7 @@ internal sealed class ServiceTestServer : IAsyncDisposable
         await Run;
         await Server.DisposeAsync();
         _certificate.Dispose();
+        _issuerKey?.Dispose();
         SqliteConnection.ClearAllPools();
         Deployment.Dispose();
         _stop.Dispose();

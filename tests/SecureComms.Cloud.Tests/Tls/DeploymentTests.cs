@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using SecureComms.Cloud.Tests.Transport;
+using SecureComms.Crypto;
 using SecureComms.Server.Tls;
 
 namespace SecureComms.Cloud.Tests.Tls;
@@ -54,8 +55,48 @@ public sealed class DeploymentTests
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(deployment.Files.CaKeyPath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(deployment.Files.ServerKeyPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(deployment.Files.IssuerKeyPath));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute,
             File.GetUnixFileMode(deployment.Directory));
+    }
+
+    [Fact]
+    public void Init_creates_the_issuer_key_whose_public_half_is_issuer_pub()
+    {
+        using var deployment = new TempDeployment();
+
+        using Ed25519PrivateKey? key = deployment.Files.LoadIssuerKey();
+        Ed25519PublicKey published = deployment.Files.LoadIssuerPublicKey();
+
+        Assert.True(deployment.Files.HasIssuerKey);
+        Assert.NotNull(key);
+        Assert.Equal(key.PublicKey.Bytes.ToArray(), published.Bytes.ToArray());
+        Assert.Equal(Ed25519PublicKey.SizeInBytes, new FileInfo(deployment.Files.IssuerPublicKeyPath).Length);
+        Assert.Equal([deployment.Files.IssuerKeyPath, deployment.Files.IssuerPublicKeyPath],
+            deployment.Files.AllPaths.Where(p => Path.GetFileName(p).StartsWith("issuer", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void A_deployment_made_before_the_issuer_key_has_none_until_it_is_added_once()
+    {
+        using var deployment = new TempDeployment();
+        File.Delete(deployment.Files.IssuerKeyPath);
+        File.Delete(deployment.Files.IssuerPublicKeyPath);
+        byte[] serverKey = File.ReadAllBytes(deployment.Files.ServerKeyPath);
+
+        bool before = deployment.Files.HasIssuerKey;
+        Ed25519PrivateKey? none = deployment.Files.LoadIssuerKey();
+        deployment.Files.CreateIssuerKey();
+        using Ed25519PrivateKey? added = deployment.Files.LoadIssuerKey();
+        byte[] addedPublic = File.ReadAllBytes(deployment.Files.IssuerPublicKeyPath);
+
+        Assert.False(before);
+        Assert.Null(none);
+        Assert.NotNull(added);
+        Assert.Equal(added.PublicKey.Bytes.ToArray(), addedPublic);
+        Assert.Throws<DeploymentExistsException>(deployment.Files.CreateIssuerKey);
+        Assert.Equal(addedPublic, File.ReadAllBytes(deployment.Files.IssuerPublicKeyPath)); // the refusal changed nothing
+        Assert.Equal(serverKey, File.ReadAllBytes(deployment.Files.ServerKeyPath));
     }
 
     [Fact]
