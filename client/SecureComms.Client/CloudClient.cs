@@ -17,7 +17,7 @@ namespace SecureComms.Client;
 /// <c>CODE_INTERNAL</c>) are retried with doubling delays (<see cref="RetryBaseDelay"/> up to
 /// <see cref="RetryMaxDelay"/>); a refusal (forbidden, conflict, not found...) fails the send. When the
 /// connection ends the message stays in <see cref="Outbox"/>: <see cref="ResendOutboxAsync"/> on a new client
-/// sends it again.</para>
+/// sends it again, in the order the messages were first sent.</para>
 /// <para><b>Events.</b> One reader of <see cref="CloudConnection.Pushes"/> maps them to <see cref="CloudEvent"/>s on an
 /// unbounded channel, completed when the connection ends.</para>
 /// </remarks>
@@ -31,6 +31,8 @@ public sealed partial class CloudClient : IAsyncDisposable
 
     private readonly Channel<CloudEvent> _events = Channel.CreateUnbounded<CloudEvent>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Task _pumpPushes;
+    private readonly ConcurrentDictionary<Guid, long> _outboxOrder = new();
+    private long _lastOutboxOrder;
     private long _pushesPumped;
     private long _eventsPublished;
 
@@ -148,8 +150,20 @@ public sealed partial class CloudClient : IAsyncDisposable
             Body = ByteString.CopyFrom(body.Span),
             Private = isPrivate,
         };
-        Outbox[id] = message;
+        AddToOutbox(id, message, Interlocked.Increment(ref _lastOutboxOrder));
         return await DeliverAsync(id, message, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RemoveFromOutbox(Guid id)
+    {
+        Outbox.TryRemove(id, out _);
+        _outboxOrder.TryRemove(id, out _);
+    }
+
+    private void AddToOutbox(Guid id, SendMessage message, long order)
+    {
+        _outboxOrder[id] = order;
+        Outbox[id] = message;
     }
 
     /// <summary>Sends again every message left in <paramref name="previous"/>'s outbox (same ids), through this client.</summary>
@@ -157,10 +171,11 @@ public sealed partial class CloudClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(previous);
         var accepted = new List<MessageAccepted>();
-        foreach ((Guid id, SendMessage message) in previous.Outbox.ToArray())
+        // In the order they were first sent: a conversation's messages must reach the server in order.
+        foreach ((Guid id, SendMessage message) in previous.Outbox.ToArray().OrderBy(e => previous._outboxOrder.GetValueOrDefault(e.Key)))
         {
-            Outbox[id] = message;
-            previous.Outbox.TryRemove(id, out _);
+            AddToOutbox(id, message, Interlocked.Increment(ref _lastOutboxOrder));
+            previous.RemoveFromOutbox(id);
             accepted.Add(await DeliverAsync(id, message, cancellationToken).ConfigureAwait(false));
         }
         return accepted;
@@ -175,12 +190,12 @@ public sealed partial class CloudClient : IAsyncDisposable
             {
                 ServerFrame answer = await CallAsync(new ClientFrame { SendMessage = message.Clone() }, ServerFrame.BodyOneofCase.MessageAccepted,
                     cancellationToken).ConfigureAwait(false);
-                Outbox.TryRemove(id, out _);
+                RemoveFromOutbox(id);
                 return answer.MessageAccepted;
             }
             catch (CloudErrorException e) when (e.Code is not (Code.RateLimited or Code.Unavailable or Code.Internal))
             {
-                Outbox.TryRemove(id, out _);
+                RemoveFromOutbox(id);
                 throw;
             }
             catch (Exception e) when (e is CloudErrorException or TimeoutException && !Connection.Completion.IsCompleted)
