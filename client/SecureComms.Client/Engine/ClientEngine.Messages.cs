@@ -21,7 +21,7 @@ public sealed partial class ClientEngine
     /// is idempotent: it answers the first send's sequence.
     /// </summary>
     /// <exception cref="CloudErrorException">The server refused it (not a contact, no such user, id reused).</exception>
-    public Task<long> SendAsync(string to, string text, Guid? id = null, CancellationToken cancellationToken = default)
+    public Task<SentMessage> SendAsync(string to, string text, Guid? id = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         return EnqueueAsync(NormalizePeer(to), text, isPrivate: false, () => Encoding.UTF8.GetBytes(text), id ?? Guid.NewGuid(), cancellationToken);
@@ -29,22 +29,23 @@ public sealed partial class ClientEngine
 
     /// <summary>
     /// Sends <paramref name="text"/> to <paramref name="to"/> in a Private Conversation: a Signal session is started from
-    /// the contact's bundle the first time; the server carries only ciphertext.
+    /// the contact's bundle the first time; the server carries only ciphertext. With <paramref name="id"/>, a resend of
+    /// the same id is idempotent (it is encrypted only once).
     /// </summary>
     /// <exception cref="CloudErrorException">The server refused the bundle fetch or the message.</exception>
     /// <exception cref="SignalProtocolException">The bundle is not acceptable (bad signature, changed identity).</exception>
-    public async Task<long> SendPrivateAsync(string to, string text, CancellationToken cancellationToken = default)
+    public async Task<SentMessage> SendPrivateAsync(string to, string text, Guid? id = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(text);
         string peer = NormalizePeer(to);
         PrivateConversations conversations = RequirePrivate();
-        if (!conversations.HasSession(peer))
+        Guid messageId = id ?? Guid.NewGuid();
+        if (Profile.Store.FindOutgoing(messageId, peer) is null && !conversations.HasSession(peer))
         {
             CloudClient client = await ClientAsync(cancellationToken).ConfigureAwait(false);
             conversations.StartSession(await client.FetchBundleAsync(peer, PrivateConversations.DeviceId, cancellationToken).ConfigureAwait(false));
         }
-        byte[] ciphertext = conversations.Encrypt(peer, text);
-        return await EnqueueAsync(peer, text, isPrivate: true, () => ciphertext, Guid.NewGuid(), cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(peer, text, isPrivate: true, () => conversations.Encrypt(peer, text), messageId, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -88,7 +89,7 @@ public sealed partial class ClientEngine
         }
     }
 
-    private async Task<long> EnqueueAsync(string to, string text, bool isPrivate, Func<byte[]> wireBody, Guid id, CancellationToken cancellationToken)
+    private async Task<SentMessage> EnqueueAsync(string to, string text, bool isPrivate, Func<byte[]> wireBody, Guid id, CancellationToken cancellationToken)
     {
         if (!_started)
         {
@@ -105,13 +106,23 @@ public sealed partial class ClientEngine
                 throw new CloudErrorException(Code.Conflict, "this message id was used for another message");
             case { State: LocalMessageState.Sent, ServerSequence: long sequence }:
                 _waiters.TryRemove(id, out _);
-                return sequence;
+                return new SentMessage(id, sequence);
             case { State: LocalMessageState.Failed, Error: var error }:
                 _waiters.TryRemove(id, out _);
                 throw new CloudErrorException(Code.Conflict, $"this message was refused earlier: {error}");
         }
+        bool ended;
+        lock (_lock)
+        {
+            ended = _link.Task.IsFaulted || !IsStarted;
+        }
+        if (ended)
+        {
+            _waiters.TryRemove(id, out _);
+            throw new SessionEndedException("The session ended: the message waits in the outbox until you log in again.");
+        }
         _outboxSignal.Release();
-        return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new SentMessage(id, await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false));
     }
 
     private async Task RunOutboxAsync()

@@ -57,6 +57,10 @@ public sealed partial class ClientEngine : IAsyncDisposable
     /// <summary>The signed-in user, or null.</summary>
     public string? Username => Profile.Store.LoadSession()?.Username;
 
+    /// <summary>Whether <see cref="LoginAsync"/> or <see cref="StartAsync"/> succeeded and the session goes on (not stopped,
+    /// not ended by the server).</summary>
+    public bool IsStarted => _started && !_stop.IsCancellationRequested && !_supervisor.IsCompleted;
+
     /// <summary>Whether the engine is connected and authenticated now.</summary>
     public bool IsConnected => _link.Task.IsCompletedSuccessfully;
 
@@ -95,12 +99,25 @@ public sealed partial class ClientEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Resumes the stored session (no password) and starts the engine.</summary>
+    /// <summary>
+    /// Resumes the stored session (no password) and starts the engine. With <paramref name="requireConnection"/> false, a
+    /// server that cannot be reached now does not fail the start: the engine keeps trying in the background.
+    /// </summary>
     /// <exception cref="SessionEndedException">No stored session, or the server refused it (expired, revoked).</exception>
-    public async Task StartAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="IOException">The server cannot be reached (and <paramref name="requireConnection"/>); also
+    /// <see cref="SocketException"/>, <see cref="AuthenticationException"/>, <see cref="TimeoutException"/>.</exception>
+    public async Task StartAsync(bool requireConnection = true, CancellationToken cancellationToken = default)
     {
         ThrowIfStarted();
-        CloudClient client = await ConnectAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        CloudClient? client = null;
+        try
+        {
+            client = await ConnectAuthenticatedAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!requireConnection && IsTransient(e))
+        {
+            // The supervisor connects when it can.
+        }
         OpenPrivateConversations();
         Start(client);
     }
@@ -196,8 +213,15 @@ public sealed partial class ClientEngine : IAsyncDisposable
         }
     }
 
-    private void Start(CloudClient first)
+    private void Start(CloudClient? first)
     {
+        lock (_lock)
+        {
+            if (_link.Task.IsFaulted)
+            {
+                _link = NewLinkSource(); // a session that ended before: signed in again
+            }
+        }
         _started = true;
         _supervisor = Task.Run(() => SuperviseAsync(first));
         _outbox = Task.Run(RunOutboxAsync);
@@ -236,12 +260,12 @@ public sealed partial class ClientEngine : IAsyncDisposable
                 }
             }
             var link = new Link(client);
+            Publish(new ConnectionChanged(true)); // before the backlog's messages
             Task pump = PumpAsync(link);
             lock (_lock)
             {
                 _link.TrySetResult(link);
             }
-            Publish(new ConnectionChanged(true));
             _outboxSignal.Release();
             await pump.ConfigureAwait(false); // ends with the connection
             lock (_lock)
@@ -277,7 +301,8 @@ public sealed partial class ClientEngine : IAsyncDisposable
 
     private void ThrowIfStarted()
     {
-        if (_started)
+        ObjectDisposedException.ThrowIf(_stop.IsCancellationRequested, this);
+        if (IsStarted)
         {
             throw new InvalidOperationException("The engine is started already.");
         }

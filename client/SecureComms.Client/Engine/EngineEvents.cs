@@ -29,3 +29,8 @@ public sealed record EngineWarning(string Message) : EngineEvent;
 
 /// <summary>The server refused the session: the user must sign in again.</summary>
 public sealed class SessionEndedException(string message) : Exception(message);
+
+/// <summary>A message the server accepted as durable.</summary>
+/// <param name="Id">Its client message id.</param>
+/// <param name="Sequence">The server's sequence for it.</param>
+public sealed record SentMessage(Guid Id, long Sequence);

@@ -12,6 +12,7 @@ namespace SecureComms.Client.Local;
 /// row is <c>pending</c> with its <c>wire_body</c> (the bytes sent, a Signal ciphertext for a private message,
 /// resent unchanged) until the server accepts it; then <c>sent</c> with the server's sequence and the wire body
 /// erased. An incoming row is written before the server is told it may delete the message.</para>
+/// <para><c>settings</c>: the profile's server address and CA file, so that later commands need not repeat them.</para>
 /// <para><c>counters</c>: named id counters (the next one-time prekey id).</para>
 /// </remarks>
 internal static class LocalSchema
@@ -44,6 +45,10 @@ internal static class LocalSchema
             error TEXT,
             seen INTEGER NOT NULL DEFAULT 0,
             UNIQUE (peer, outgoing, client_message_id)
+        );
+        CREATE TABLE settings (
+            name TEXT PRIMARY KEY,
+            value TEXT NOT NULL
         );
         CREATE TABLE counters (
             name TEXT PRIMARY KEY,

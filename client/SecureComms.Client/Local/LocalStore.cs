@@ -70,6 +70,19 @@ public sealed class LocalStore : IDisposable
     /// <summary>Forgets the session (sign-out); <c>secure_delete</c> overwrites the token's bytes.</summary>
     public void ClearSession() => Execute("DELETE FROM account;", null);
 
+    // ---- Settings --------------------------------------------------------------------------------------
+
+    /// <summary>A setting, or null.</summary>
+    public string? GetSetting(string name) => Query("SELECT value FROM settings WHERE name = $n;", c => c.Parameters.AddWithValue("$n", name),
+        r => r.GetString(0)).FirstOrDefault();
+
+    /// <summary>Sets a setting.</summary>
+    public void SetSetting(string name, string value) => Execute("INSERT OR REPLACE INTO settings (name, value) VALUES ($n, $v);", c =>
+    {
+        c.Parameters.AddWithValue("$n", name);
+        c.Parameters.AddWithValue("$v", value);
+    });
+
     // ---- Contacts --------------------------------------------------------------------------------------
 
     /// <summary>Replaces the contact list with <paramref name="contacts"/> (the server's, as last answered).</summary>

@@ -21,7 +21,7 @@ public sealed class ClientEngineTests
         (ClientEngine bob, _) = await fixture.SignedInAsync("bob");
         await EngineFixture.MakeContactsAsync(alice, bob);
 
-        long sequence = await alice.SendAsync("bob", "hello bob");
+        long sequence = (await alice.SendAsync("bob", "hello bob")).Sequence;
         MessageArrived arrived = await bob.ExpectAsync<MessageArrived>();
         await bob.SyncAsync();
 
@@ -85,7 +85,7 @@ public sealed class ClientEngineTests
         await EngineFixture.MakeContactsAsync(alice, bob);
         await fixture.StopServerAsync();
 
-        Task<long> pending = alice.SendAsync("bob", "sent during the outage");
+        Task<SentMessage> pending = alice.SendAsync("bob", "sent during the outage");
         OutboxEntry waiting = Assert.Single(alice.Profile.Store.Outbox());
         Assert.False(pending.IsCompleted);
         await fixture.CloseAsync(alice); // the client stops too: the message is only in its profile
@@ -112,8 +112,8 @@ public sealed class ClientEngineTests
         await EngineFixture.MakeContactsAsync(alice, bob);
         var id = Guid.NewGuid();
 
-        long first = await alice.SendAsync("bob", "once", id);
-        long again = await alice.SendAsync("bob", "once", id);
+        long first = (await alice.SendAsync("bob", "once", id)).Sequence;
+        long again = (await alice.SendAsync("bob", "once", id)).Sequence;
         CloudErrorException conflict = await Assert.ThrowsAsync<CloudErrorException>(() => alice.SendAsync("bob", "twice", id));
 
         Assert.Equal(first, again);
@@ -148,7 +148,7 @@ public sealed class ClientEngineTests
         await EngineFixture.MakeContactsAsync(alice, bob);
         const string Secret = "the private plaintext";
 
-        long sequence = await alice.SendPrivateAsync("bob", Secret);
+        long sequence = (await alice.SendPrivateAsync("bob", Secret)).Sequence;
         byte[] stored = ReadStoredBody(fixture.DatabasePath, sequence);
         MessageArrived first = await bob.ExpectAsync<MessageArrived>();
         await bob.SendPrivateAsync("alice", "reply");
@@ -166,7 +166,7 @@ public sealed class ClientEngineTests
         (ClientEngine alice, _) = await fixture.SignedInAsync("alice");
         (ClientEngine bob, _) = await fixture.SignedInAsync("bob");
         await EngineFixture.MakeContactsAsync(alice, bob);
-        await using var raw = await SecureComms.Client.CloudClient.ConnectAsync("127.0.0.1", fixture.Port, PinnedCa.FromPemFile(CaPath(fixture)));
+        await using var raw = await SecureComms.Client.CloudClient.ConnectAsync("127.0.0.1", fixture.Port, PinnedCa.FromPemFile(fixture.CaPath));
         await raw.SignInAsync("alice", EngineFixture.Password);
 
         await raw.SendAsync("bob", new byte[] { 2, 0x33, 1, 2, 3 }, isPrivate: true);
@@ -197,6 +197,31 @@ public sealed class ClientEngineTests
     }
 
     [Fact]
+    public async Task A_session_revoked_elsewhere_ends_the_engine_and_a_new_login_resumes_the_outbox()
+    {
+        await using var fixture = new EngineFixture();
+        (ClientEngine alice, _) = await fixture.SignedInAsync("alice");
+        (ClientEngine bob, _) = await fixture.SignedInAsync("bob");
+        await EngineFixture.MakeContactsAsync(alice, bob);
+        const string NewPassword = "a different long passphrase";
+        await using (var other = await SecureComms.Client.CloudClient.ConnectAsync("127.0.0.1", fixture.Port, PinnedCa.FromPemFile(fixture.CaPath)))
+        {
+            await other.SignInAsync("alice", EngineFixture.Password);
+            await other.ChangePasswordAsync(EngineFixture.Password, NewPassword);
+        }
+
+        await alice.ExpectAsync<SessionEnded>();
+        Assert.False(alice.IsStarted);
+        await Assert.ThrowsAsync<SessionEndedException>(() => alice.SendAsync("bob", "while signed out"));
+        Assert.Single(alice.Profile.Store.Outbox()); // kept: it goes once signed in again
+        await alice.LoginAsync("alice", NewPassword);
+        MessageArrived arrived = await bob.ExpectAsync<MessageArrived>();
+
+        Assert.Equal("while signed out", arrived.Message.Text);
+        await WaitForAsync(() => alice.Profile.Store.Outbox().Count == 0);
+    }
+
+    [Fact]
     public async Task Contacts_and_presence_reach_the_profile()
     {
         await using var fixture = new EngineFixture();
@@ -213,8 +238,6 @@ public sealed class ClientEngineTests
         LocalContact contact = Assert.Single(alice.Profile.Store.Contacts());
         Assert.Equal(("bob", ContactStatus.Accepted, Presence.Busy), (contact.Username, contact.Status, contact.Presence));
     }
-
-    private static string CaPath(EngineFixture fixture) => Path.Combine(Path.GetDirectoryName(fixture.DatabasePath)!, "ca.pem");
 
     private static byte[] ReadStoredBody(string databasePath, long sequence)
     {

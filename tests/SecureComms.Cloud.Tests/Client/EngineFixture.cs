@@ -41,6 +41,9 @@ internal sealed class EngineFixture : IAsyncDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>The deployment's CA certificate (what clients pin).</summary>
+    public string CaPath => _deployment.Files.CaCertificatePath;
+
     public int Port { get; }
 
     public CloudServer? Server { get; private set; }
