@@ -4,16 +4,15 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SecureComms.Client;
+using SecureComms.Client.Engine;
 using SecureComms.Client.Transport;
 using SecureComms.Cloud.Proto;
 using SecureComms.Crypto;
 using SecureComms.Server.Services;
 using SecureComms.Server.Tls;
 using SecureComms.Signal;
-using SecureComms.Signal.Sessions;
 using SecureComms.Signal.Stores;
 using SecureComms.Signal.Wire;
-using SecureComms.Signal.X3dh;
 
 namespace SecureComms.Cli.Demo;
 
@@ -29,9 +28,7 @@ namespace SecureComms.Cli.Demo;
 internal sealed class DemoScenario : IAsyncDisposable
 {
     private const string Password = "correct horse battery staple";
-    private const uint DeviceId = 1;
-    private const uint SignedPreKeyId = 1;
-    private const int OneTimePreKeys = 5;
+    private const uint OneTimePreKeys = 5;
     private static readonly TimeSpan EventTimeout = TimeSpan.FromSeconds(10);
 
     private readonly DemoNarrator _n;
@@ -166,33 +163,30 @@ internal sealed class DemoScenario : IAsyncDisposable
         _n.Step("Private Conversation (Signal): prekeys through the server");
         using var aliceKeys = new InMemorySignalProtocolStore(IdentityKeyPair.Generate(), NewRegistrationId());
         using var bobKeys = new InMemorySignalProtocolStore(IdentityKeyPair.Generate(), NewRegistrationId());
-        PreKeysStored aliceStock = await alice.UploadPreKeysAsync(PublishKeys(aliceKeys));
+        var aliceSignal = new PrivateConversations(aliceKeys);
+        var bobSignal = new PrivateConversations(bobKeys);
+        PreKeysStored aliceStock = await alice.UploadPreKeysAsync(aliceSignal.BuildUpload(1, OneTimePreKeys, DateTimeOffset.UtcNow));
         _n.Say("alice", $"uploads her identity key, a signed prekey and {OneTimePreKeys} one-time prekeys (stock {aliceStock.Stock})");
-        PreKeysStored bobStock = await bob.UploadPreKeysAsync(PublishKeys(bobKeys));
+        PreKeysStored bobStock = await bob.UploadPreKeysAsync(bobSignal.BuildUpload(1, OneTimePreKeys, DateTimeOffset.UtcNow));
         _n.Say("bob", $"uploads his identity key, a signed prekey and {OneTimePreKeys} one-time prekeys (stock {bobStock.Stock})");
-        Bundle fetched = await alice.FetchBundleAsync("bob", DeviceId);
-        PreKeyBundle bobBundle = ToPreKeyBundle(fetched);
+        Bundle fetched = await alice.FetchBundleAsync("bob", PrivateConversations.DeviceId);
         _n.Say("alice", $"fetches bob's bundle: identity {Hex(fetched.IdentityKey.Span, 8)}, signed prekey #{fetched.SignedPreKey.Id}, one-time prekey #{fetched.OneTimePreKey?.Id}");
-        var aliceCipher = new SessionCipher(aliceKeys);
-        var bobCipher = new SessionCipher(bobKeys);
-        var bobAddress = new ProtocolAddress("bob", DeviceId);
-        var aliceAddress = new ProtocolAddress("alice", DeviceId);
-        aliceCipher.ProcessPreKeyBundle(bobAddress, bobBundle);
+        _n.Check("bob's bundle from the server has a valid signature", PrivateConversations.ToPreKeyBundle(fetched).HasValidSignature());
+        aliceSignal.StartSession(fetched);
         _n.Say("alice", "verifies the signed prekey and runs X3DH: a session with bob");
-        _n.Check("bob's bundle from the server has a valid signature", bobBundle.HasValidSignature());
 
         _n.Step("Private Conversation: what the server stores");
         const string secret = "meet at noon";
-        (MessageReceived toBob, byte[] storedToBob) = await SendPrivateAsync(alice, "alice", aliceCipher, bobAddress, bob, "bob", secret);
-        string bobRead = DecryptPrivate(bobCipher, aliceAddress, toBob.Body);
+        (MessageReceived toBob, byte[] storedToBob) = await SendPrivateAsync(alice, "alice", aliceSignal, bob, "bob", secret);
+        string bobRead = bobSignal.Decrypt("alice", toBob.Body);
         _n.Say("bob", $"decrypts: \"{bobRead}\"");
         await bob.AckAsync(toBob.ServerSequence);
         _n.Check("the server's stored bytes do not contain the plaintext", !Contains(storedToBob, Encoding.UTF8.GetBytes(secret)));
         _n.Check("bob's decryption matches alice's plaintext", bobRead == secret);
 
         const string reply = "noon works, see you there";
-        (MessageReceived toAlice, byte[] storedToAlice) = await SendPrivateAsync(bob, "bob", bobCipher, aliceAddress, alice, "alice", reply);
-        string aliceRead = DecryptPrivate(aliceCipher, bobAddress, toAlice.Body);
+        (MessageReceived toAlice, byte[] storedToAlice) = await SendPrivateAsync(bob, "bob", bobSignal, alice, "alice", reply);
+        string aliceRead = aliceSignal.Decrypt("bob", toAlice.Body);
         _n.Say("alice", $"decrypts: \"{aliceRead}\"");
         await alice.AckAsync(toAlice.ServerSequence);
         _n.Check("the server's stored bytes of the reply do not contain its plaintext", !Contains(storedToAlice, Encoding.UTF8.GetBytes(reply)));
@@ -214,14 +208,13 @@ internal sealed class DemoScenario : IAsyncDisposable
         return (client, signedIn.Token);
     }
 
-    private async Task<(MessageReceived Received, byte[] Stored)> SendPrivateAsync(CloudClient sender, string senderName, SessionCipher cipher,
-        ProtocolAddress to, CloudClient recipient, string recipientName, string plaintext)
+    private async Task<(MessageReceived Received, byte[] Stored)> SendPrivateAsync(CloudClient sender, string senderName, PrivateConversations signal,
+        CloudClient recipient, string recipientName, string plaintext)
     {
-        CiphertextMessage ciphertext = cipher.Encrypt(to, Encoding.UTF8.GetBytes(plaintext));
-        byte[] body = [(byte)ciphertext.Type, .. ciphertext.Serialized];
+        byte[] body = signal.Encrypt(recipientName, plaintext);
         var id = Guid.NewGuid();
-        MessageAccepted accepted = await sender.SendAsync(to.Name, body, isPrivate: true, clientMessageId: id);
-        _n.Say(senderName, $"encrypts \"{plaintext}\" ({ciphertext.Type} message, {ciphertext.Serialized.Length} bytes) and sends it as a private message (sequence {accepted.ServerSequence})");
+        MessageAccepted accepted = await sender.SendAsync(recipientName, body, isPrivate: true, clientMessageId: id);
+        _n.Say(senderName, $"encrypts \"{plaintext}\" ({(CiphertextMessageType)body[0]} message, {body.Length - 1} bytes) and sends it as a private message (sequence {accepted.ServerSequence})");
         MessageReceived received = await ExpectAsync<MessageReceived>(recipient, e => e.ClientMessageId == id);
         byte[] stored = await ReadStoredBodyAsync(accepted.ServerSequence);
         _n.Say("server", $"messages.body in server.db ({stored.Length} bytes): {Hex(stored, 32)}");
@@ -231,49 +224,6 @@ internal sealed class DemoScenario : IAsyncDisposable
         _n.Check($"{recipientName} got it flagged private", received.Private);
         return (received, stored);
     }
-
-    private static string DecryptPrivate(SessionCipher cipher, ProtocolAddress from, byte[] body) =>
-        Encoding.UTF8.GetString(cipher.Decrypt(from, (CiphertextMessageType)body[0], body.AsSpan(1)));
-
-    private static UploadPreKeys PublishKeys(InMemorySignalProtocolStore store)
-    {
-        PreKeyBundle bundle = store.PublishBundle(DeviceId, SignedPreKeyId, null, DateTimeOffset.UtcNow);
-        var upload = new UploadPreKeys
-        {
-            DeviceId = DeviceId,
-            RegistrationId = bundle.RegistrationId,
-            IdentityKey = Google.Protobuf.ByteString.CopyFrom(bundle.IdentityKey.Serialize()),
-            SignedPreKey = new Cloud.Proto.SignedPreKeyRecord
-            {
-                Id = bundle.SignedPreKeyId,
-                PublicKey = Google.Protobuf.ByteString.CopyFrom(new IdentityKey(bundle.SignedPreKey).Serialize()),
-                Signature = Google.Protobuf.ByteString.CopyFrom(bundle.SignedPreKeySignature),
-            },
-        };
-        for (uint id = 1; id <= OneTimePreKeys; id++)
-        {
-            PreKeyBundle withOneTime = store.PublishBundle(DeviceId, SignedPreKeyId, id, DateTimeOffset.UtcNow);
-            upload.OneTimePreKeys.Add(new OneTimePreKeyRecord
-            {
-                Id = id,
-                PublicKey = Google.Protobuf.ByteString.CopyFrom(new IdentityKey(withOneTime.PreKey!).Serialize()),
-            });
-        }
-        return upload;
-    }
-
-    private static PreKeyBundle ToPreKeyBundle(Bundle bundle) => new(
-        bundle.RegistrationId,
-        bundle.DeviceId,
-        bundle.OneTimePreKey?.Id,
-        bundle.OneTimePreKey is { } otk ? DecodeKey(otk.PublicKey.Span).PublicKey : null,
-        bundle.SignedPreKey.Id,
-        DecodeKey(bundle.SignedPreKey.PublicKey.Span).PublicKey,
-        bundle.SignedPreKey.Signature.ToByteArray(),
-        DecodeKey(bundle.IdentityKey.Span));
-
-    private static IdentityKey DecodeKey(ReadOnlySpan<byte> serialized) =>
-        IdentityKey.TryDeserialize(serialized, out IdentityKey? key) ? key! : throw new InvalidDataException("The server returned a malformed public key.");
 
     private static uint NewRegistrationId() => (uint)RandomNumberGenerator.GetInt32(1, 16381);
 
