@@ -35,6 +35,7 @@ internal sealed class DemoScenario : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<CloudClient> _clients = [];
     private X509Certificate2? _certificate;
+    private Ed25519PrivateKey? _issuerKey;
     private CloudServer? _server;
     private Task? _run;
 
@@ -73,11 +74,13 @@ internal sealed class DemoScenario : IAsyncDisposable
             _n.Say("server", $"CA SHA-256 fingerprint {ca.GetCertHashString(HashAlgorithmName.SHA256)[..16]}… (clients pin it)");
         }
         _certificate = Files.LoadServerCertificate();
+        _issuerKey = Files.LoadIssuerKey();
         _server = new CloudServer(_certificate, new IPEndPoint(IPAddress.Loopback, 0), DatabasePath, new CloudServerOptions
         {
             Listener = new Server.Transport.CloudListenerOptions { Log = static _ => { } },
             Services = new ServiceOptions { Log = static _ => { } },
             PasswordParameters = argon,
+            Issuer = _issuerKey is null ? null : new Cloud.Certificates.CertificateIssuer(_issuerKey),
         });
         _run = _server.RunAsync(_stop.Token);
         _n.Say("server", $"listening on {_server.LocalEndPoint} (TLS 1.3 only), SQLite store {Path.GetFileName(DatabasePath)}");
@@ -191,6 +194,21 @@ internal sealed class DemoScenario : IAsyncDisposable
         await alice.AckAsync(toAlice.ServerSequence);
         _n.Check("the server's stored bytes of the reply do not contain its plaintext", !Contains(storedToAlice, Encoding.UTF8.GetBytes(reply)));
         _n.Check("alice's decryption matches bob's reply", aliceRead == reply);
+
+        // 9. Identity certificates, for the direct channels to come.
+        _n.Step("Identity certificates: the login server vouches for alice's key");
+        Cloud.Certificates.IdentityCertificate certificate = await alice.RequestCertificateAsync(PrivateConversations.DeviceId);
+        _n.Say("alice", $"asks for a certificate of her published identity key: {certificate.Username} (user {certificate.UserId}), key {Hex(certificate.IdentityKey, 8)}, valid until {certificate.NotAfter:u}");
+        Ed25519PublicKey issuer = Files.LoadIssuerPublicKey();
+        byte[] aliceKey = aliceKeys.GetIdentityKeyPair().PublicKey.Serialize();
+        var verified = Cloud.Certificates.CertificateVerifier.Verify(certificate, issuer, "alice", aliceKey, DateTimeOffset.UtcNow,
+            Cloud.Certificates.CertificateVerifier.DefaultClockSkew);
+        _n.Say("bob", $"verifies it offline with the deployment's issuer key (issuer.pub): {verified.Status}");
+        _n.Check("alice's certificate verifies for alice and her identity key", verified.IsValid);
+        var misused = Cloud.Certificates.CertificateVerifier.Verify(certificate, issuer, "bob", aliceKey, DateTimeOffset.UtcNow,
+            Cloud.Certificates.CertificateVerifier.DefaultClockSkew);
+        _n.Say("bob", $"the same certificate presented as bob's: {misused.Status}");
+        _n.Check("it does not verify for another user", !misused.IsValid);
     }
 
     private async Task<(CloudClient Client, string Token)> RegisterAndSignInAsync(string username)
@@ -319,6 +337,7 @@ internal sealed class DemoScenario : IAsyncDisposable
         {
             await _server.DisposeAsync();
         }
+        _issuerKey?.Dispose();
         _certificate?.Dispose();
         SqliteConnection.ClearAllPools();
         _stop.Dispose();
