@@ -151,9 +151,9 @@ public sealed partial class ClientEngine
                 FailWaiters(e);
                 return;
             }
-            catch (Exception e) when (IsTransient(e))
+            catch (Exception e) when (IsTransient(e) || e is CloudErrorException { Code: Code.Unauthenticated })
             {
-                // The connection dropped: the outbox goes again when the engine reconnects.
+                // The connection dropped (or its session is ending): the outbox goes again on the next connection.
             }
         }
     }
@@ -166,7 +166,7 @@ public sealed partial class ClientEngine
             Profile.Store.MarkSent(entry.ClientMessageId, entry.To, accepted.ServerSequence);
             Complete(entry.ClientMessageId, waiter => waiter.TrySetResult(accepted.ServerSequence));
         }
-        catch (CloudErrorException e) when (!IsTransient(e))
+        catch (CloudErrorException e) when (!IsTransient(e) && e.Code != Code.Unauthenticated)
         {
             Profile.Store.MarkFailed(entry.ClientMessageId, entry.To, $"{e.Code}: {e.ServerMessage}");
             Complete(entry.ClientMessageId, waiter => waiter.TrySetException(e));
@@ -202,8 +202,12 @@ public sealed partial class ClientEngine
             {
                 switch (e)
                 {
+                    case MessageReceived message when !TryReceive(message):
+                        // Not stored: acknowledging anything after it would delete it on the server (acknowledgements
+                        // are cumulative). Drop the connection; the next one delivers again from this message.
+                        await client.Connection.DisposeAsync().ConfigureAwait(false);
+                        return;
                     case MessageReceived message:
-                        Receive(message);
                         unacknowledgedUpTo = message.ServerSequence;
                         unacknowledged++;
                         Interlocked.Increment(ref link.MessagesHandled);
@@ -238,6 +242,21 @@ public sealed partial class ClientEngine
                 // An acknowledgement lost with the connection: the server delivers the messages again, recognised here.
             }
             Interlocked.Increment(ref link.EventsHandled);
+        }
+    }
+
+    /// <summary>Stores <paramref name="message"/>; false (and a warning) when the profile could not.</summary>
+    private bool TryReceive(MessageReceived message)
+    {
+        try
+        {
+            Receive(message);
+            return true;
+        }
+        catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or ObjectDisposedException)
+        {
+            Publish(new EngineWarning($"an incoming message could not be stored ({e.GetType().Name}); it will be delivered again"));
+            return false;
         }
     }
 
