@@ -17,7 +17,9 @@ namespace SecureComms.Client;
 /// <c>CODE_INTERNAL</c>) are retried with doubling delays (<see cref="RetryBaseDelay"/> up to
 /// <see cref="RetryMaxDelay"/>); a refusal (forbidden, conflict, not found...) fails the send. When the
 /// connection ends the message stays in <see cref="Outbox"/>: <see cref="ResendOutboxAsync"/> on a new client
-/// sends it again, in the order the messages were first sent.</para>
+/// sends it again, in the order the messages were first sent. Order hazard: with several SendAsync calls in flight on
+/// one connection, a retried one (rate-limited, timed out) lands after later ones already accepted; a caller that needs
+/// a conversation's order sends one at a time, as <see cref="Engine.ClientEngine"/> does.</para>
 /// <para><b>Events.</b> One reader of <see cref="CloudConnection.Pushes"/> maps them to <see cref="CloudEvent"/>s on an
 /// unbounded channel, completed when the connection ends.</para>
 /// </remarks>
