@@ -11,7 +11,7 @@ public sealed partial class SqliteServerStore
     {
         RequireNormalized(username);
         ArgumentException.ThrowIfNullOrEmpty(passwordVerifier);
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             if (ScalarInt64(connection, "SELECT count(*) FROM accounts WHERE username = $username;", ("$username", username)) != 0)
             {
@@ -30,18 +30,18 @@ public sealed partial class SqliteServerStore
     public Task<Account?> FindAccountAsync(string username, CancellationToken cancellationToken = default)
     {
         RequireNormalized(username);
-        return RunAsync(connection => ReadAccount(connection, "username = $key", username), cancellationToken);
+        return ReadAsync(connection => ReadAccount(connection, "username = $key", username), cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<Account?> GetAccountAsync(UserId id, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => ReadAccount(connection, "user_id = $key", id.Value), cancellationToken);
+        ReadAsync(connection => ReadAccount(connection, "user_id = $key", id.Value), cancellationToken);
 
     /// <inheritdoc/>
     public Task<bool> UpdatePasswordVerifierAsync(UserId user, string passwordVerifier, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(passwordVerifier);
-        return RunAsync(connection => Execute(connection,
+        return WriteAsync(connection => Execute(connection,
             "UPDATE accounts SET password_verifier = $verifier WHERE user_id = $id;",
             ("$verifier", passwordVerifier), ("$id", user.Value)) == 1, cancellationToken);
     }
@@ -55,7 +55,7 @@ public sealed partial class SqliteServerStore
             RequireTokenHash(keepTokenHash);
         }
         byte[]? keep = keepTokenHash?.ToArray();
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             if (Execute(connection, "UPDATE accounts SET password_verifier = $verifier WHERE user_id = $id;",
                 ("$verifier", passwordVerifier), ("$id", user.Value)) != 1)
@@ -78,7 +78,7 @@ public sealed partial class SqliteServerStore
             throw new ArgumentException("A session must expire after it begins.", nameof(session));
         }
         byte[] hash = session.TokenHash.ToArray();
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             if (!AccountExists(connection, session.User))
             {
@@ -104,7 +104,7 @@ public sealed partial class SqliteServerStore
     {
         RequireTokenHash(tokenHash);
         byte[] hash = tokenHash.ToArray();
-        return RunAsync(connection =>
+        return ReadAsync(connection =>
         {
             using SqliteCommand command = Command(connection,
                 "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = $hash AND expires_at > $now;",
@@ -121,16 +121,16 @@ public sealed partial class SqliteServerStore
     {
         RequireTokenHash(tokenHash);
         byte[] hash = tokenHash.ToArray();
-        return RunAsync(connection => Execute(connection, "DELETE FROM sessions WHERE token_hash = $hash;", ("$hash", hash)) == 1, cancellationToken);
+        return WriteAsync(connection => Execute(connection, "DELETE FROM sessions WHERE token_hash = $hash;", ("$hash", hash)) == 1, cancellationToken);
     }
 
     /// <inheritdoc/>
     public Task<int> RevokeAllSessionsAsync(UserId user, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => Execute(connection, "DELETE FROM sessions WHERE user_id = $id;", ("$id", user.Value)), cancellationToken);
+        WriteAsync(connection => Execute(connection, "DELETE FROM sessions WHERE user_id = $id;", ("$id", user.Value)), cancellationToken);
 
     /// <inheritdoc/>
     public Task<int> DeleteExpiredSessionsAsync(CancellationToken cancellationToken = default) =>
-        RunAsync(connection => Execute(connection, "DELETE FROM sessions WHERE expires_at <= $now;", ("$now", Now())), cancellationToken);
+        WriteAsync(connection => Execute(connection, "DELETE FROM sessions WHERE expires_at <= $now;", ("$now", Now())), cancellationToken);
 
     private static Account? ReadAccount(SqliteConnection connection, string condition, object key)
     {

@@ -88,7 +88,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<Contact>> ListContactsAsync(UserId user, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<Contact>>(connection =>
+        ReadAsync<IReadOnlyList<Contact>>(connection =>
         {
             // Both directions of every pair the user is in, with the peer's name.
             using SqliteCommand command = Command(connection,
@@ -127,7 +127,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<bool> AreAcceptedContactsAsync(UserId a, UserId b, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => ScalarInt64(connection,
+        ReadAsync(connection => ScalarInt64(connection,
             """
             SELECT count(*) FROM contacts
             WHERE ((owner_id = $a AND peer_id = $b) OR (owner_id = $b AND peer_id = $a)) AND state = 'accepted';
@@ -136,7 +136,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<UserId>> AcceptedContactsOfAsync(UserId user, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<UserId>>(connection =>
+        ReadAsync<IReadOnlyList<UserId>>(connection =>
         {
             using SqliteCommand command = Command(connection,
                 """
@@ -157,7 +157,7 @@ public sealed partial class SqliteServerStore
 
     /// <summary>Runs a transition in one transaction, given the actor's row and the peer's row (state or null).</summary>
     private Task<ContactOutcome> ContactTransitionAsync(UserId user, UserId peer, Func<SqliteConnection, string?, string?, ContactOutcome> transition, CancellationToken cancellationToken) =>
-        TransactAsync(connection =>
+        WriteAsync(connection =>
         {
             if (user == peer)
             {

@@ -21,7 +21,7 @@ public sealed partial class SqliteServerStore
         byte[] bodyHash = new byte[Sha256.HashSizeInBytes];
         Sha256.Hash(bytes, bodyHash);
         byte[] id = clientMessageId.ToByteArray(bigEndian: true);
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             using (SqliteCommand known = Command(connection,
                 "SELECT recipient_id, sequence, body_hash, received_at FROM message_ids WHERE sender_id = $sender AND client_message_id = $id;",
@@ -57,7 +57,7 @@ public sealed partial class SqliteServerStore
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MessageLimits.MaxBatch);
-        return RunAsync<IReadOnlyList<StoredMessage>>(connection =>
+        return ReadAsync<IReadOnlyList<StoredMessage>>(connection =>
         {
             using SqliteCommand command = Command(connection,
                 """
@@ -83,7 +83,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<int> AcknowledgeAsync(UserId recipient, long upToSequence, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => Execute(connection,
+        WriteAsync(connection => Execute(connection,
             "DELETE FROM messages WHERE recipient_id = $recipient AND sequence <= $upTo;",
             ("$recipient", recipient.Value), ("$upTo", upToSequence)), cancellationToken);
 
@@ -93,7 +93,7 @@ public sealed partial class SqliteServerStore
         ArgumentNullException.ThrowIfNull(sequences);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(sequences.Count, MessageLimits.MaxBatch, nameof(sequences));
         long[] copy = [.. sequences];
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             using SqliteCommand command = Command(connection,
                 "DELETE FROM messages WHERE recipient_id = $recipient AND sequence = $sequence;",
@@ -110,7 +110,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<int> ForgetMessageIdsAsync(DateTimeOffset acceptedBefore, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => Execute(connection,
+        WriteAsync(connection => Execute(connection,
             """
             DELETE FROM message_ids WHERE received_at < $before
             AND NOT EXISTS (SELECT 1 FROM messages WHERE messages.sequence = message_ids.sequence);

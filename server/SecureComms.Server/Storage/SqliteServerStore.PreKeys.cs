@@ -30,7 +30,7 @@ public sealed partial class SqliteServerStore
         }
         byte[] identityKey = upload.IdentityKey.ToArray();
         SignedPreKey signed = new(upload.SignedPreKey.Id, upload.SignedPreKey.PublicKey.ToArray(), upload.SignedPreKey.Signature.ToArray());
-        return TransactAsync(connection =>
+        return WriteAsync(connection =>
         {
             if (!AccountExists(connection, owner))
             {
@@ -99,7 +99,7 @@ public sealed partial class SqliteServerStore
     /// one-time prekey, delete it, count the rest, commit. No other caller of this store can run in between,
     /// and another process writing the file would wait for the write lock, so a key is never handed out twice.</remarks>
     public Task<StoredPreKeyBundle?> TakeBundleAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default) =>
-        TransactAsync(connection =>
+        WriteAsync(connection =>
         {
             uint registrationId;
             byte[] identityKey;
@@ -140,11 +140,11 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<int> OneTimePreKeyStockAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default) =>
-        RunAsync(connection => CountStock(connection, owner, deviceId), cancellationToken);
+        ReadAsync(connection => CountStock(connection, owner, deviceId), cancellationToken);
 
     /// <inheritdoc/>
     public Task<IReadOnlyList<uint>> DevicesOfAsync(UserId owner, CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<uint>>(connection =>
+        ReadAsync<IReadOnlyList<uint>>(connection =>
         {
             using SqliteCommand command = Command(connection, "SELECT device_id FROM device_keys WHERE user_id = $user ORDER BY device_id;", ("$user", owner.Value));
             using SqliteDataReader reader = command.ExecuteReader();
@@ -158,7 +158,7 @@ public sealed partial class SqliteServerStore
 
     /// <inheritdoc/>
     public Task<byte[]?> IdentityKeyOfAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default) =>
-        RunAsync(connection =>
+        ReadAsync(connection =>
         {
             using SqliteCommand command = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
                 ("$user", owner.Value), ("$device", (long)deviceId));

@@ -13,14 +13,14 @@ namespace SecureComms.Server.Storage;
 /// starts with. Opening brings an older schema up to <see cref="SchemaVersion"/> (<c>PRAGMA user_version</c>,
 /// migrations only appended) and refuses a newer one, leaving the file untouched. A file can be open in at
 /// most one store per process; other processes are not excluded: do not share the file between processes.</para>
-/// <para><b>Threads.</b> One connection, guarded by a <see cref="SemaphoreSlim"/>: any number of callers
-/// (one per client connection) may share the store; their operations run one at a time, each in its own
-/// transaction where it writes. This makes every method trivially atomic and isolated (the one-time prekey
-/// hand-out cannot race) and costs throughput: SQLite serializes writers anyway, and with
-/// <c>synchronous=FULL</c> the commit's fsync dominates. A reader pool beside one writer is the step up if
-/// reads ever queue behind writes. The work itself is synchronous (Microsoft.Data.Sqlite's async methods are);
-/// it runs on the caller's thread while it holds the gate. <c>busy_timeout</c> (<see cref="BusyTimeout"/>)
-/// covers an outside reader (a backup tool) holding the file briefly.</para>
+/// <para><b>Threads and group commit.</b> Two connections. Writes (every method that changes something) are queued to
+/// one writer (<c>SqliteServerStore.GroupCommit.cs</c>) that runs each in its own savepoint and commits up to
+/// <see cref="MaxWritesPerCommit"/> of them in one transaction, with one fsync: each write is atomic and isolated as
+/// before (the one-time prekey hand-out cannot race; a failing write is rolled back alone), its task completes only
+/// after the commit that made it durable, and under load many writes share one fsync instead of queueing for one each.
+/// Reads run on a read-only connection (WAL: a snapshot of what is committed) behind their own gate, so they never
+/// wait for a commit. The work itself is synchronous. <c>busy_timeout</c> (<see cref="BusyTimeout"/>) covers an outside
+/// reader (a backup tool) holding the file briefly.</para>
 /// <para><b>Durability.</b> <c>journal_mode=WAL</c> and <c>synchronous=FULL</c>: a transaction is fsynced
 /// before its commit returns, so a method whose task completed survives a crash or power loss — the server
 /// acknowledges a message only after <see cref="EnqueueAsync"/> completes. <c>foreign_keys=ON</c>;
@@ -38,17 +38,20 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
 
     private static readonly SqliteStoreFile StoreFile = new("server store", SqliteServerSchema.Migrations, BusyTimeout);
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SqliteConnection _connection;
+    private readonly SqliteConnection _reader;
+    private readonly SemaphoreSlim _readGate = new(1, 1);
     private readonly TimeProvider _time;
     private readonly string _fullPath;
     private bool _disposed;
 
-    private SqliteServerStore(string fullPath, SqliteConnection connection, TimeProvider time)
+    private SqliteServerStore(string fullPath, SqliteConnection connection, SqliteConnection reader, TimeProvider time)
     {
         _fullPath = fullPath;
         _connection = connection;
+        _reader = reader;
         _time = time;
+        _writer = Task.Run(RunWriterAsync);
     }
 
     /// <summary>The schema version (<c>PRAGMA user_version</c>) this code writes; newer files are refused.</summary>
@@ -109,10 +112,13 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
     public static SqliteServerStore OpenOrCreate(string path, TimeProvider? time = null) =>
         File.Exists(path) && new FileInfo(path).Length > 0 ? Open(path, time) : Create(path, time);
 
-    /// <summary>Waits for the operation in progress, then closes the file. Idempotent.</summary>
+    /// <summary>Lets the writes already queued commit, then closes the file. Idempotent.</summary>
     public void Dispose()
     {
+        _writes.Writer.TryComplete();
+        _writer.GetAwaiter().GetResult();
         _gate.Wait();
+        _readGate.Wait();
         try
         {
             if (_disposed)
@@ -122,6 +128,7 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
             _disposed = true;
             try
             {
+                _reader.Dispose();
                 _connection.Dispose(); // the last connection checkpoints the WAL and removes it
             }
             finally
@@ -131,6 +138,7 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         }
         finally
         {
+            _readGate.Release();
             _gate.Release();
         }
     }
@@ -139,31 +147,21 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
 
     private static DateTimeOffset FromUnixMilliseconds(long value) => DateTimeOffset.FromUnixTimeMilliseconds(value);
 
-    /// <summary>Runs <paramref name="work"/> alone on the connection (no transaction: reads, or one statement).</summary>
-    private async Task<T> RunAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
+    /// <summary>Runs the read-only <paramref name="work"/> on the reader connection (its own snapshot of what is
+    /// committed; never waits for a commit in progress).</summary>
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _readGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            return work(_connection);
+            return work(_reader);
         }
         finally
         {
-            _gate.Release();
+            _readGate.Release();
         }
     }
-
-    /// <summary>Runs <paramref name="work"/> alone on the connection in one IMMEDIATE transaction, committed
-    /// when it returns and rolled back when it throws.</summary>
-    private Task<T> TransactAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken) =>
-        RunAsync(connection =>
-        {
-            using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
-            T result = work(connection);
-            transaction.Commit();
-            return result;
-        }, cancellationToken);
 
     /// <summary>A parameterized command (values: null is SQL NULL).</summary>
     private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
@@ -196,7 +194,23 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         StoreFile.Open(path, mode, (fullPath, connection) =>
         {
             prepare(connection);
-            return new SqliteServerStore(fullPath, connection, time ?? TimeProvider.System);
+            var reader = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = fullPath,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = checked((int)BusyTimeout.TotalSeconds),
+            }.ToString());
+            try
+            {
+                reader.Open();
+                return new SqliteServerStore(fullPath, connection, reader, time ?? TimeProvider.System);
+            }
+            catch
+            {
+                reader.Dispose();
+                throw;
+            }
         });
 
 }
