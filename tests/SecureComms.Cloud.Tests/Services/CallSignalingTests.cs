@@ -63,6 +63,28 @@ public sealed class CallSignalingTests
     }
 
     [Fact]
+    public async Task A_block_in_the_middle_of_a_call_still_lets_either_party_hang_up_but_not_send_candidates()
+    {
+        // Found by the cloud-handlers fuzz harness's trace: the hang-up was refused as "not contacts" and the call
+        // could never end.
+        await using var server = ServiceTestServer.Start();
+        var (alice, bob) = await ContactsAsync(server);
+        var id = await ActiveCallAsync(alice, bob);
+
+        await bob.BlockContactAsync("alice");
+        var candidates = await RefusedAsync(alice, id, "bob", Kind.Candidates);
+        await bob.SignalCallAsync(id, "alice", Kind.HangUp);
+        await ExpectSignalAsync(alice, id, Kind.HangUp);
+        var afterEnd = await RefusedAsync(alice, id, "bob", Kind.HangUp);
+        var carol = await server.SignInAsync("carol");
+        await ServiceTestServer.MakeContactsAsync(alice, carol);
+        await alice.SignalCallAsync(Guid.NewGuid(), "carol", Kind.Invite); // alice is free again
+
+        Assert.Equal(Code.Forbidden, candidates);
+        Assert.Equal(Code.NotFound, afterEnd);
+    }
+
+    [Fact]
     public async Task Callee_rejects_and_the_call_ends()
     {
         await using var server = ServiceTestServer.Start();
