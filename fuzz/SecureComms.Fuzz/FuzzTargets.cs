@@ -33,5 +33,8 @@ public static class FuzzTargets
             [SignalInteractionTarget.Name] = SignalInteractionTarget.Target,
             [CloudFrameTarget.Name] = CloudFrameTarget.Target,
             [IdentityCertificateTarget.Name] = IdentityCertificateTarget.Target,
+            [CloudHandlersTarget.Name] = CloudHandlersTarget.Target,
+            [StunMessageTarget.Name] = StunMessageTarget.Target,
+            [NoiseHandshakeTarget.Name] = NoiseHandshakeTarget.Target,
         };
 }

@@ -19,8 +19,11 @@ public static class Conformance
         new Rfc4231(),
         new GcmSpec(),
         new Rfc9106(),
+        new Rfc5769(),
         new NistSp80038a(),
         new SignalKat(),
+        new NoiseSuite("cacophony"),
+        new NoiseSuite("snow"),
     ];
 
     /// <summary>The suite named <paramref name="source"/>.</summary>

@@ -43,6 +43,12 @@ public sealed class VectorFile
     public VectorCase this[string id] =>
         _byId.TryGetValue(id, out var c) ? c : throw new KeyNotFoundException($"{Name}: no case '{id}'");
 
+    /// <summary>A file whose cases a suite read itself (a format other than Wycheproof's and <c>cases[]</c>, e.g.
+    /// Noise's <c>vectors[]</c>); ids must be unique.</summary>
+    /// <exception cref="VectorFormatException">Two cases share an id.</exception>
+    internal static VectorFile FromCases(string name, IEnumerable<(string Id, JsonElement Case)> cases) =>
+        new(name, [.. cases.Select(c => new VectorCase(c.Id, c.Case.Clone(), default))]);
+
     /// <summary>Parses a vector file.</summary>
     /// <exception cref="VectorFormatException">The input is not a well-formed vector file.</exception>
     public static VectorFile Parse(string name, ReadOnlySpan<byte> utf8Json)

@@ -6,20 +6,26 @@ namespace SecureComms.Vectors;
 /// </summary>
 public abstract class VectorSuite
 {
-    private readonly string _fileName;
+    private readonly Func<VectorFile> _load;
 
     /// <summary>A suite over the embedded file <paramref name="fileName"/>.</summary>
     protected VectorSuite(string source, string fileName)
+        : this(source, () => EmbeddedVectors.Load(fileName))
+    {
+    }
+
+    /// <summary>A suite over a file in another format, read by <paramref name="load"/> (which caches it).</summary>
+    protected VectorSuite(string source, Func<VectorFile> load)
     {
         Source = source;
-        _fileName = fileName;
+        _load = load;
     }
 
     /// <summary>The source's name in reports.</summary>
     public string Source { get; }
 
     /// <summary>The parsed vector file.</summary>
-    public VectorFile File => EmbeddedVectors.Load(_fileName);
+    public VectorFile File => _load();
 
     /// <summary>Ids of every case, in file order.</summary>
     public IEnumerable<string> CaseIds => File.Cases.Select(c => c.Id);
