@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using SecureComms.Client.Engine;
 using SecureComms.Client.Local;
 using SecureComms.Client.Transport;
+using SecureComms.Cloud.Tests.Services;
 using SecureComms.Cloud.Tests.Transport;
 using SecureComms.Crypto;
 using SecureComms.Server.Services;
@@ -156,17 +157,6 @@ internal static class EngineWaits
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    public static async Task<T> ExpectAsync<T>(this ClientEngine engine, Func<T, bool>? match = null)
-        where T : EngineEvent
-    {
-        using var deadline = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            EngineEvent e = await engine.Events.ReadAsync(deadline.Token);
-            if (e is T typed && (match is null || match(typed)))
-            {
-                return typed;
-            }
-        }
-    }
+    public static Task<T> ExpectAsync<T>(this ClientEngine engine, Func<T, bool>? match = null)
+        where T : EngineEvent => engine.Events.ExpectAsync(match, Timeout);
 }

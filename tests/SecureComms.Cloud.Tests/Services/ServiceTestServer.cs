@@ -113,13 +113,18 @@ internal static class EventWaits
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     /// <summary>The next event of type <typeparamref name="T"/> matching <paramref name="match"/>; other events are skipped.</summary>
-    public static async Task<T> ExpectAsync<T>(this CloudClient client, Func<T, bool>? match = null)
-        where T : CloudEvent
+    public static Task<T> ExpectAsync<T>(this CloudClient client, Func<T, bool>? match = null)
+        where T : CloudEvent => client.Events.ExpectAsync(match, Timeout);
+
+    /// <summary>The next item of type <typeparamref name="T"/> from <paramref name="events"/> matching
+    /// <paramref name="match"/> within <paramref name="timeout"/>; other items are skipped.</summary>
+    public static async Task<T> ExpectAsync<TEvent, T>(this System.Threading.Channels.ChannelReader<TEvent> events, Func<T, bool>? match, TimeSpan timeout)
+        where T : TEvent
     {
-        using var deadline = new CancellationTokenSource(Timeout);
+        using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            CloudEvent e = await client.Events.ReadAsync(deadline.Token);
+            TEvent e = await events.ReadAsync(deadline.Token);
             if (e is T typed && (match is null || match(typed)))
             {
                 return typed;
