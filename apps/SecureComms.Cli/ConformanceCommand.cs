@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using SecureComms.Interop.Noise;
 using SecureComms.Interop.Signal;
 using SecureComms.Vectors;
 using Spectre.Console;
@@ -8,7 +9,7 @@ namespace SecureComms.Cli;
 
 /// <summary>
 /// <c>securecomms conformance [--json] [--verbose]</c>: runs every published vector the project knows and
-/// every live interop scenario against the pinned peers (<c>interop/signal/</c>), and reports per source
+/// every live interop scenario against the pinned peers (<c>interop/signal/</c>, <c>interop/noise/</c>), and reports per source
 /// (cases, passed, failed, skipped with reason). Exit code 1 on any failure.
 /// </summary>
 internal static class ConformanceCommand
@@ -28,6 +29,7 @@ internal static class ConformanceCommand
     {
         var reports = Conformance.Suites.Select(Conformance.Run)
             .Concat(SignalInterop.Peers.Select(SignalInterop.Run))
+            .Concat(NoisePeers.All.Select(NoiseInterop.Run))
             .ToList();
         if (json)
         {
