@@ -36,5 +36,7 @@ public static class FuzzTargets
             [CloudHandlersTarget.Name] = CloudHandlersTarget.Target,
             [StunMessageTarget.Name] = StunMessageTarget.Target,
             [NoiseHandshakeTarget.Name] = NoiseHandshakeTarget.Target,
+            [UdpRecordTarget.Name] = UdpRecordTarget.Target,
+            [TcpRecordTarget.Name] = TcpRecordTarget.Target,
         };
 }

@@ -165,6 +165,21 @@ public sealed class CipherState : IDisposable
         }
     }
 
+    /// <summary>
+    /// Hands <c>k</c> over to a record layer that builds its own nonces (§11.4, Records/RecordKey): returns the key
+    /// object, never its bytes, and leaves this CipherState disposed so the same key can never also encrypt here
+    /// with an overlapping nonce.
+    /// </summary>
+    /// <exception cref="InvalidOperationException"><c>k</c> is empty.</exception>
+    internal Aes256Gcm TakeKey()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var key = _k ?? throw new InvalidOperationException("No cipher key to hand over.");
+        _k = null;
+        _disposed = true;
+        return key;
+    }
+
     /// <summary>Wipes the key. Idempotent.</summary>
     public void Dispose()
     {
