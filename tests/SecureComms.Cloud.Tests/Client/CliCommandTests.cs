@@ -68,8 +68,17 @@ public sealed class CliCommandTests
         process.StandardInput.Close();
         Task<string> stdout = process.StandardOutput.ReadToEndAsync();
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(deadline.Token);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"securecomms {string.Join(' ', arguments)} did not exit within 120 s\n{await stdout}\n{await stderr}");
+        }
         string output = await stdout;
         Assert.True(process.ExitCode == expectedExit, $"securecomms {string.Join(' ', arguments)}: exit {process.ExitCode}\n{output}\n{await stderr}");
         Assert.DoesNotContain(EngineFixture.Password, output, StringComparison.Ordinal);
