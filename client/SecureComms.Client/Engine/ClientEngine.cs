@@ -38,6 +38,8 @@ public sealed partial class ClientEngine : IAsyncDisposable
     private Task _outbox = Task.CompletedTask;
     private PrivateConversations? _private;
     private bool _started;
+    private volatile bool _sessionEnded;
+    private CloudClient? _current;
 
     /// <summary>An engine for <paramref name="profile"/> (owned by the caller) and the server in <paramref name="options"/>.</summary>
     public ClientEngine(ClientProfile profile, ClientEngineOptions options)
@@ -59,7 +61,7 @@ public sealed partial class ClientEngine : IAsyncDisposable
 
     /// <summary>Whether <see cref="LoginAsync"/> or <see cref="StartAsync"/> succeeded and the session goes on (not stopped,
     /// not ended by the server).</summary>
-    public bool IsStarted => _started && !_stop.IsCancellationRequested && !_supervisor.IsCompleted;
+    public bool IsStarted => _started && !_sessionEnded && !_stop.IsCancellationRequested && !_supervisor.IsCompleted;
 
     /// <summary>Whether the engine is connected and authenticated now.</summary>
     public bool IsConnected => _link.Task.IsCompletedSuccessfully;
@@ -222,6 +224,7 @@ public sealed partial class ClientEngine : IAsyncDisposable
                 _link = NewLinkSource(); // a session that ended before: signed in again
             }
         }
+        _sessionEnded = false;
         _started = true;
         _supervisor = Task.Run(() => SuperviseAsync(first));
         _outbox = Task.Run(RunOutboxAsync);
@@ -229,6 +232,24 @@ public sealed partial class ClientEngine : IAsyncDisposable
 
     private async Task SuperviseAsync(CloudClient? client)
     {
+        try
+        {
+            await SuperviseCoreAsync(client).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Stopping: the connection the loop holds (even one it never got to use) is closed here, whoever wins the
+            // race between StopAsync and this loop.
+            if (_current is { } last)
+            {
+                await last.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SuperviseCoreAsync(CloudClient? client)
+    {
+        _current = client;
         TimeSpan delay = _options.ReconnectBaseDelay;
         while (!_stop.IsCancellationRequested)
         {
@@ -236,11 +257,12 @@ public sealed partial class ClientEngine : IAsyncDisposable
             {
                 try
                 {
-                    client = await ConnectAuthenticatedAsync(_stop.Token).ConfigureAwait(false);
+                    _current = client = await ConnectAuthenticatedAsync(_stop.Token).ConfigureAwait(false);
                     delay = _options.ReconnectBaseDelay;
                 }
                 catch (SessionEndedException e)
                 {
+                    _sessionEnded = true;
                     Publish(new SessionEnded(e.Message));
                     lock (_lock)
                     {
@@ -267,13 +289,21 @@ public sealed partial class ClientEngine : IAsyncDisposable
                 _link.TrySetResult(link);
             }
             _outboxSignal.Release();
-            await pump.ConfigureAwait(false); // ends with the connection
+            try
+            {
+                await pump.WaitAsync(_stop.Token).ConfigureAwait(false); // ends with the connection
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping: closing the connection below ends the pump.
+            }
             lock (_lock)
             {
                 _link = NewLinkSource();
             }
             await client.DisposeAsync().ConfigureAwait(false);
-            client = null;
+            await pump.ConfigureAwait(false);
+            _current = client = null;
             if (!_stop.IsCancellationRequested)
             {
                 Publish(new ConnectionChanged(false));
