@@ -106,7 +106,7 @@ public sealed partial class SqliteServerStore
         byte[] hash = tokenHash.ToArray();
         return ReadAsync(connection =>
         {
-            using SqliteCommand command = Command(connection,
+            using CommandLease command = Command(connection,
                 "SELECT user_id, created_at, expires_at FROM sessions WHERE token_hash = $hash AND expires_at > $now;",
                 ("$hash", hash), ("$now", Now()));
             using SqliteDataReader reader = command.ExecuteReader();
@@ -132,10 +132,10 @@ public sealed partial class SqliteServerStore
     public Task<int> DeleteExpiredSessionsAsync(CancellationToken cancellationToken = default) =>
         WriteAsync(connection => Execute(connection, "DELETE FROM sessions WHERE expires_at <= $now;", ("$now", Now())), cancellationToken);
 
-    private static Account? ReadAccount(SqliteConnection connection, string condition, object key)
+    private Account? ReadAccount(SqliteConnection connection, string condition, object key)
     {
         // condition is one of two constants above, never input.
-        using SqliteCommand command = Command(connection,
+        using CommandLease command = Command(connection,
             "SELECT user_id, username, password_verifier, created_at FROM accounts WHERE " + condition + ";", ("$key", key));
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read()

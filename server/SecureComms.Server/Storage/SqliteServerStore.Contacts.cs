@@ -91,7 +91,7 @@ public sealed partial class SqliteServerStore
         ReadAsync<IReadOnlyList<Contact>>(connection =>
         {
             // Both directions of every pair the user is in, with the peer's name.
-            using SqliteCommand command = Command(connection,
+            using CommandLease command = Command(connection,
                 """
                 SELECT a.user_id, a.username, mine.state, mine.updated_at, theirs.state, theirs.updated_at
                 FROM accounts a
@@ -138,7 +138,7 @@ public sealed partial class SqliteServerStore
     public Task<IReadOnlyList<UserId>> AcceptedContactsOfAsync(UserId user, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<UserId>>(connection =>
         {
-            using SqliteCommand command = Command(connection,
+            using CommandLease command = Command(connection,
                 """
                 SELECT mine.peer_id FROM contacts mine
                 JOIN contacts theirs ON theirs.owner_id = mine.peer_id AND theirs.peer_id = mine.owner_id AND theirs.state = 'accepted'
@@ -170,9 +170,9 @@ public sealed partial class SqliteServerStore
             return transition(connection, ReadRow(connection, user, peer), ReadRow(connection, peer, user));
         }, cancellationToken);
 
-    private static string? ReadRow(SqliteConnection connection, UserId owner, UserId peer)
+    private string? ReadRow(SqliteConnection connection, UserId owner, UserId peer)
     {
-        using SqliteCommand command = Command(connection, "SELECT state FROM contacts WHERE owner_id = $owner AND peer_id = $peer;",
+        using CommandLease command = Command(connection, "SELECT state FROM contacts WHERE owner_id = $owner AND peer_id = $peer;",
             ("$owner", owner.Value), ("$peer", peer.Value));
         return command.ExecuteScalar() as string;
     }
@@ -192,6 +192,6 @@ public sealed partial class SqliteServerStore
         SetRow(connection, b, a, AcceptedRow);
     }
 
-    private static void DeleteRow(SqliteConnection connection, UserId owner, UserId peer) =>
+    private void DeleteRow(SqliteConnection connection, UserId owner, UserId peer) =>
         Execute(connection, "DELETE FROM contacts WHERE owner_id = $owner AND peer_id = $peer;", ("$owner", owner.Value), ("$peer", peer.Value));
 }

@@ -27,6 +27,7 @@ public sealed partial class SqliteServerStore
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _commits;
+    private SqliteTransaction? _writeTransaction;
 
     /// <summary>Commits so far (tests check that concurrent writes share them).</summary>
     internal long CommitCount => Interlocked.Read(ref _commits);
@@ -77,6 +78,7 @@ public sealed partial class SqliteServerStore
         try
         {
             using SqliteTransaction transaction = _connection.BeginTransaction(deferred: false);
+            _writeTransaction = transaction;
             foreach (PendingWrite pending in batch)
             {
                 Execute(_connection, "SAVEPOINT write;");
@@ -100,6 +102,10 @@ public sealed partial class SqliteServerStore
             // The transaction is rolled back: nothing of the batch is stored (a write already failed keeps its error).
             batch.ForEach(p => p.Fail(e));
             return;
+        }
+        finally
+        {
+            _writeTransaction = null;
         }
         foreach (PendingWrite pending in succeeded)
         {

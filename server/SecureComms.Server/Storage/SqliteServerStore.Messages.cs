@@ -23,7 +23,7 @@ public sealed partial class SqliteServerStore
         byte[] id = clientMessageId.ToByteArray(bigEndian: true);
         return WriteAsync(connection =>
         {
-            using (SqliteCommand known = Command(connection,
+            using (CommandLease known = Command(connection,
                 "SELECT recipient_id, sequence, body_hash, received_at FROM message_ids WHERE sender_id = $sender AND client_message_id = $id;",
                 ("$sender", sender.Value), ("$id", id)))
             using (SqliteDataReader reader = known.ExecuteReader())
@@ -59,7 +59,7 @@ public sealed partial class SqliteServerStore
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MessageLimits.MaxBatch);
         return ReadAsync<IReadOnlyList<StoredMessage>>(connection =>
         {
-            using SqliteCommand command = Command(connection,
+            using CommandLease command = Command(connection,
                 """
                 SELECT sequence, sender_id, client_message_id, body, received_at FROM messages
                 WHERE recipient_id = $recipient AND sequence > $after ORDER BY sequence LIMIT $limit;
@@ -95,7 +95,7 @@ public sealed partial class SqliteServerStore
         long[] copy = [.. sequences];
         return WriteAsync(connection =>
         {
-            using SqliteCommand command = Command(connection,
+            using CommandLease command = Command(connection,
                 "DELETE FROM messages WHERE recipient_id = $recipient AND sequence = $sequence;",
                 ("$recipient", recipient.Value), ("$sequence", 0L));
             int deleted = 0;

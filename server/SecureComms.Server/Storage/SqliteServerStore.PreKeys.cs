@@ -37,7 +37,7 @@ public sealed partial class SqliteServerStore
                 return new PreKeyUploadResult(PreKeyUploadStatus.NoSuchUser, 0);
             }
             byte[]? storedIdentity;
-            using (SqliteCommand current = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
+            using (CommandLease current = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
                 ("$user", owner.Value), ("$device", (long)deviceId)))
             {
                 storedIdentity = current.ExecuteScalar() as byte[];
@@ -46,7 +46,7 @@ public sealed partial class SqliteServerStore
             var stock = new HashSet<uint>();
             if (!identityChanged)
             {
-                using SqliteCommand ids = Command(connection, "SELECT pre_key_id FROM one_time_pre_keys WHERE user_id = $user AND device_id = $device;",
+                using CommandLease ids = Command(connection, "SELECT pre_key_id FROM one_time_pre_keys WHERE user_id = $user AND device_id = $device;",
                     ("$user", owner.Value), ("$device", (long)deviceId));
                 using SqliteDataReader reader = ids.ExecuteReader();
                 while (reader.Read())
@@ -76,7 +76,7 @@ public sealed partial class SqliteServerStore
                 """,
                 ("$user", owner.Value), ("$device", (long)deviceId), ("$registration", (long)upload.RegistrationId), ("$identity", identityKey),
                 ("$spk_id", (long)signed.Id), ("$spk", signed.PublicKey), ("$spk_signature", signed.Signature), ("$now", Now()));
-            using (SqliteCommand insert = Command(connection,
+            using (CommandLease insert = Command(connection,
                 """
                 INSERT INTO one_time_pre_keys (user_id, device_id, pre_key_id, public_key) VALUES ($user, $device, $id, $key)
                 ON CONFLICT (user_id, device_id, pre_key_id) DO UPDATE SET public_key = excluded.public_key;
@@ -104,7 +104,7 @@ public sealed partial class SqliteServerStore
             uint registrationId;
             byte[] identityKey;
             SignedPreKey signed;
-            using (SqliteCommand device = Command(connection,
+            using (CommandLease device = Command(connection,
                 "SELECT registration_id, identity_key, signed_pre_key_id, signed_pre_key, signed_pre_key_signature FROM device_keys WHERE user_id = $user AND device_id = $device;",
                 ("$user", owner.Value), ("$device", (long)deviceId)))
             using (SqliteDataReader reader = device.ExecuteReader())
@@ -118,7 +118,7 @@ public sealed partial class SqliteServerStore
                 signed = new SignedPreKey(checked((uint)reader.GetInt64(2)), reader.GetFieldValue<byte[]>(3), reader.GetFieldValue<byte[]>(4));
             }
             OneTimePreKey? oneTime = null;
-            using (SqliteCommand pick = Command(connection,
+            using (CommandLease pick = Command(connection,
                 "SELECT pre_key_id, public_key FROM one_time_pre_keys WHERE user_id = $user AND device_id = $device ORDER BY pre_key_id LIMIT 1;",
                 ("$user", owner.Value), ("$device", (long)deviceId)))
             using (SqliteDataReader reader = pick.ExecuteReader())
@@ -146,7 +146,7 @@ public sealed partial class SqliteServerStore
     public Task<IReadOnlyList<uint>> DevicesOfAsync(UserId owner, CancellationToken cancellationToken = default) =>
         ReadAsync<IReadOnlyList<uint>>(connection =>
         {
-            using SqliteCommand command = Command(connection, "SELECT device_id FROM device_keys WHERE user_id = $user ORDER BY device_id;", ("$user", owner.Value));
+            using CommandLease command = Command(connection, "SELECT device_id FROM device_keys WHERE user_id = $user ORDER BY device_id;", ("$user", owner.Value));
             using SqliteDataReader reader = command.ExecuteReader();
             var devices = new List<uint>();
             while (reader.Read())
@@ -160,12 +160,12 @@ public sealed partial class SqliteServerStore
     public Task<byte[]?> IdentityKeyOfAsync(UserId owner, uint deviceId, CancellationToken cancellationToken = default) =>
         ReadAsync(connection =>
         {
-            using SqliteCommand command = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
+            using CommandLease command = Command(connection, "SELECT identity_key FROM device_keys WHERE user_id = $user AND device_id = $device;",
                 ("$user", owner.Value), ("$device", (long)deviceId));
             return command.ExecuteScalar() as byte[];
         }, cancellationToken);
 
-    private static int CountStock(SqliteConnection connection, UserId owner, uint deviceId) =>
+    private int CountStock(SqliteConnection connection, UserId owner, uint deviceId) =>
         checked((int)ScalarInt64(connection, "SELECT count(*) FROM one_time_pre_keys WHERE user_id = $user AND device_id = $device;",
             ("$user", owner.Value), ("$device", (long)deviceId)));
 

@@ -41,6 +41,8 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
     private readonly SqliteConnection _connection;
     private readonly SqliteConnection _reader;
     private readonly SemaphoreSlim _readGate = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteCommand> _readerCommands = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
     private readonly string _fullPath;
     private bool _disposed;
@@ -128,6 +130,10 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
             _disposed = true;
             try
             {
+                foreach (SqliteCommand command in _writerCommands.Values.Concat(_readerCommands.Values))
+                {
+                    command.Dispose();
+                }
                 _reader.Dispose();
                 _connection.Dispose(); // the last connection checkpoints the WAL and removes it
             }
@@ -163,31 +169,57 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         }
     }
 
-    /// <summary>A parameterized command (values: null is SQL NULL).</summary>
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    /// <summary>
+    /// The parameterized command for <paramref name="sql"/> on <paramref name="connection"/> (values: null is SQL NULL),
+    /// kept per connection and SQL text so that SQLite parses and plans each statement once (Microsoft.Data.Sqlite keeps
+    /// a command's prepared statements until its text changes). The lease clears the parameters when disposed; only
+    /// the thread holding the connection's gate uses its commands, and a statement is never leased twice at once.
+    /// </summary>
+    private CommandLease Command(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        SqliteCommand command = connection.CreateCommand();
-        command.CommandText = sql;
+        Dictionary<string, SqliteCommand> cache = ReferenceEquals(connection, _connection) ? _writerCommands : _readerCommands;
+        if (!cache.TryGetValue(sql, out SqliteCommand? command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            cache.Add(sql, command);
+        }
+        command.Transaction = ReferenceEquals(connection, _connection) ? _writeTransaction : null;
+        command.Parameters.Clear();
         foreach ((string name, object? value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);
         }
-        return command;
+        return new CommandLease(command);
     }
 
-    private static int Execute(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    /// <summary>A cached command lent for one use: disposing it returns it (parameters cleared), never closes it.</summary>
+    private readonly struct CommandLease(SqliteCommand command) : IDisposable
     {
-        using SqliteCommand command = Command(connection, sql, parameters);
+        public SqliteParameterCollection Parameters => command.Parameters;
+
+        public SqliteDataReader ExecuteReader() => command.ExecuteReader();
+
+        public int ExecuteNonQuery() => command.ExecuteNonQuery();
+
+        public object? ExecuteScalar() => command.ExecuteScalar();
+
+        public void Dispose() => command.Parameters.Clear();
+    }
+
+    private int Execute(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        using CommandLease command = Command(connection, sql, parameters);
         return command.ExecuteNonQuery();
     }
 
-    private static long ScalarInt64(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    private long ScalarInt64(SqliteConnection connection, string sql, params ReadOnlySpan<(string Name, object? Value)> parameters)
     {
-        using SqliteCommand command = Command(connection, sql, parameters);
+        using CommandLease command = Command(connection, sql, parameters);
         return (long)command.ExecuteScalar()!;
     }
 
-    private static bool AccountExists(SqliteConnection connection, UserId user) =>
+    private bool AccountExists(SqliteConnection connection, UserId user) =>
         ScalarInt64(connection, "SELECT count(*) FROM accounts WHERE user_id = $id;", ("$id", user.Value)) != 0;
 
     private static SqliteServerStore OpenCore(string path, SqliteOpenMode mode, TimeProvider? time, Action<SqliteConnection> prepare) =>
