@@ -145,6 +145,15 @@ public sealed class CipherState : IDisposable
         {
             throw new InvalidOperationException("Rekey needs a cipher key.");
         }
+        Aes256Gcm next = Rekey(_k);
+        _k.Dispose();
+        _k = next;
+    }
+
+    /// <summary>§4.2 REKEY(k) = the first 32 bytes of ENCRYPT(k, maxnonce, zerolen, zeros): a new key object;
+    /// <paramref name="k"/> is unchanged (the record layer keeps it for late records).</summary>
+    internal static Aes256Gcm Rekey(Aes256Gcm k)
+    {
         Span<byte> nonce = stackalloc byte[NonceCounter.NonceSizeInBytes];
         NonceCounter.Write(NoiseLimits.ReservedNonce, nonce);
         Span<byte> zeros = stackalloc byte[NoiseLimits.KeyLength];
@@ -153,10 +162,8 @@ public sealed class CipherState : IDisposable
         Span<byte> tag = stackalloc byte[NoiseLimits.TagLength];
         try
         {
-            _k.Seal(nonce, zeros, newKey, tag);
-            var next = new Aes256Gcm(newKey);
-            _k.Dispose();
-            _k = next;
+            k.Seal(nonce, zeros, newKey, tag);
+            return new Aes256Gcm(newKey);
         }
         finally
         {

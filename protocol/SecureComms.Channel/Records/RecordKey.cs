@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using SecureComms.Channel.Noise;
 using SecureComms.Crypto;
 
@@ -40,25 +39,7 @@ internal sealed class RecordKey : IDisposable
     }
 
     /// <summary>§4.2 REKEY(k): the key of epoch <see cref="Epoch"/> + 1. This key is unchanged.</summary>
-    public RecordKey Next()
-    {
-        Span<byte> nonce = stackalloc byte[Aes256Gcm.NonceSizeInBytes];
-        NonceCounter.Write(NoiseLimits.ReservedNonce, nonce);
-        Span<byte> zeros = stackalloc byte[Aes256Gcm.KeySizeInBytes];
-        zeros.Clear();
-        Span<byte> newKey = stackalloc byte[Aes256Gcm.KeySizeInBytes];
-        Span<byte> tag = stackalloc byte[Aes256Gcm.TagSizeInBytes];
-        try
-        {
-            _aead.Seal(nonce, zeros, newKey, tag);
-            return new RecordKey(new Aes256Gcm(newKey), checked(Epoch + 1));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(newKey);
-            CryptographicOperations.ZeroMemory(tag);
-        }
-    }
+    public RecordKey Next() => new(CipherState.Rekey(_aead), checked(Epoch + 1));
 
     /// <summary>Seals <paramref name="plaintext"/> under nonce 0³² ‖ BE64(<paramref name="counter"/>).</summary>
     public void Seal(ulong counter, ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext, Span<byte> tag)
