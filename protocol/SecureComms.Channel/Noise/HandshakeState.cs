@@ -115,8 +115,7 @@ public sealed class HandshakeState : IDisposable
     public int WriteMessage(ReadOnlySpan<byte> payload, Span<byte> message)
     {
         var pattern = NextPattern(sending: true);
-        (int overhead, bool payloadEncrypted) = Overhead(pattern);
-        int length = overhead + payload.Length + (payloadEncrypted ? NoiseLimits.TagLength : 0);
+        int length = MessageLength(pattern, payload.Length);
         if (length > NoiseLimits.MaxMessageLength)
         {
             throw new ArgumentException($"A {payload.Length}-byte payload makes a {length}-byte message, over {NoiseLimits.MaxMessageLength}.", nameof(payload));
@@ -147,10 +146,7 @@ public sealed class HandshakeState : IDisposable
     /// <summary>WriteMessage into a new array of the exact length.</summary>
     public byte[] WriteMessage(ReadOnlySpan<byte> payload)
     {
-        var pattern = NextPattern(sending: true);
-        (int overhead, bool payloadEncrypted) = Overhead(pattern);
-        int length = Math.Min(overhead + payload.Length + (payloadEncrypted ? NoiseLimits.TagLength : 0), NoiseLimits.MaxMessageLength + 1);
-        var message = new byte[length];
+        var message = new byte[Math.Min(MessageLength(NextPattern(sending: true), payload.Length), NoiseLimits.MaxMessageLength + 1)];
         WriteMessage(payload, message);
         return message;
     }
@@ -298,6 +294,13 @@ public sealed class HandshakeState : IDisposable
     }
 
     /// <summary>The payload length of a received message, refusing sizes the pattern cannot have (before any state change).</summary>
+    /// <summary>The length of a message of <paramref name="pattern"/> carrying <paramref name="payloadLength"/> bytes.</summary>
+    private int MessageLength(MessagePattern pattern, int payloadLength)
+    {
+        (int overhead, bool payloadEncrypted) = Overhead(pattern);
+        return overhead + payloadLength + (payloadEncrypted ? NoiseLimits.TagLength : 0);
+    }
+
     private int PayloadLength(MessagePattern pattern, int messageLength)
     {
         if (messageLength > NoiseLimits.MaxMessageLength)
@@ -305,8 +308,7 @@ public sealed class HandshakeState : IDisposable
             Fail();
             throw new NoiseException(NoiseError.MessageTooLarge, $"Message of {messageLength} bytes exceeds {NoiseLimits.MaxMessageLength}.");
         }
-        (int overhead, bool payloadEncrypted) = Overhead(pattern);
-        int minimum = overhead + (payloadEncrypted ? NoiseLimits.TagLength : 0);
+        int minimum = MessageLength(pattern, 0);
         if (messageLength < minimum)
         {
             Fail();
