@@ -23,7 +23,6 @@ public sealed partial class SqliteServerStore
     /// <summary>At most 256 writes share one commit (bounds a batch's transaction and its latency).</summary>
     public const int MaxWritesPerCommit = 256;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private long _commits;
@@ -54,26 +53,15 @@ public sealed partial class SqliteServerStore
             {
                 batch.Add(next);
             }
-            await _gate.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                CommitBatch(batch);
-            }
-            finally
-            {
-                _gate.Release();
-            }
+            CommitBatch(batch);
             batch.Clear();
         }
     }
 
+    /// <summary>Runs on the writer task only, the one user of the writer connection (<see cref="Dispose"/> waits for
+    /// the task to end before closing it).</summary>
     private void CommitBatch(List<PendingWrite> batch)
     {
-        if (_disposed)
-        {
-            batch.ForEach(static p => p.Fail(new ObjectDisposedException(nameof(SqliteServerStore))));
-            return;
-        }
         var succeeded = new List<PendingWrite>(batch.Count);
         try
         {

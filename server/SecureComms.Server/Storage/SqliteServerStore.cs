@@ -118,8 +118,7 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
     public void Dispose()
     {
         _writes.Writer.TryComplete();
-        _writer.GetAwaiter().GetResult();
-        _gate.Wait();
+        _writer.GetAwaiter().GetResult(); // the writer connection has no other user
         _readGate.Wait();
         try
         {
@@ -145,7 +144,6 @@ public sealed partial class SqliteServerStore : IServerStore, IDisposable
         finally
         {
             _readGate.Release();
-            _gate.Release();
         }
     }
 
