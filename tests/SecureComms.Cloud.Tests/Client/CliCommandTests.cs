@@ -48,18 +48,7 @@ public sealed class CliCommandTests
 
     private static async Task<JsonNode> RunAsync(string[] arguments, string? stdin = null, int expectedExit = 0)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(ServerProcess.CliPath());
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
+        ProcessStartInfo start = ServerProcess.CliStartInfo(arguments);
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {

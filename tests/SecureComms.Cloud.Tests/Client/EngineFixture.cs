@@ -7,7 +7,6 @@ using SecureComms.Client.Local;
 using SecureComms.Client.Transport;
 using SecureComms.Cloud.Tests.Services;
 using SecureComms.Cloud.Tests.Transport;
-using SecureComms.Crypto;
 using SecureComms.Server.Services;
 using SecureComms.Server.Storage;
 using SecureComms.Server.Transport;
@@ -20,9 +19,7 @@ namespace SecureComms.Cloud.Tests.Client;
 /// </summary>
 internal sealed class EngineFixture : IAsyncDisposable
 {
-    public const string Password = "correct horse battery staple";
-
-    private static readonly Argon2idParameters FastPasswords = new("test-fast", 1024, 1);
+    public const string Password = ServiceTestServer.Password;
 
     private readonly TempDeployment _deployment = new();
     private readonly X509Certificate2 _certificate;
@@ -56,7 +53,7 @@ internal sealed class EngineFixture : IAsyncDisposable
         {
             Listener = new CloudListenerOptions { Log = static _ => { }, RequestBurst = 500, RequestsPerSecond = 500 },
             Services = new ServiceOptions { Log = static _ => { }, RegistrationBurst = 100 },
-            PasswordParameters = FastPasswords,
+            PasswordParameters = ServiceTestServer.FastPasswords,
         });
         _run = Server.RunAsync(_stop.Token);
     }

@@ -38,19 +38,7 @@ internal sealed class JsonRpcProcess : IAsyncDisposable
 
     public static JsonRpcProcess Start(string profile, int port, string caPath)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardInputEncoding = new UTF8Encoding(false),
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        foreach (string argument in new[] { ServerProcess.CliPath(), "client", "--profile", profile, "--server", $"127.0.0.1:{port}", "--ca", caPath, "jsonrpc" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        ProcessStartInfo start = ServerProcess.CliStartInfo(["client", "--profile", profile, "--server", $"127.0.0.1:{port}", "--ca", caPath, "jsonrpc"]);
         return new JsonRpcProcess(Process.Start(start)!);
     }
 

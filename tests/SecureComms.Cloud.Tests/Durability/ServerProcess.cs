@@ -58,21 +58,31 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return cli;
     }
 
+    /// <summary><c>dotnet securecomms.dll ARGUMENTS</c> with the three standard streams redirected, in UTF-8.</summary>
+    public static ProcessStartInfo CliStartInfo(IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardInputEncoding = new System.Text.UTF8Encoding(false),
+            StandardOutputEncoding = System.Text.Encoding.UTF8,
+        };
+        start.ArgumentList.Add(CliPath());
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+
     /// <summary>Starts <c>server run</c> on <paramref name="dataDirectory"/> (a deployment made by <c>server init</c>)
     /// and waits for its port.</summary>
     public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] extraArguments)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string argument in new[] { CliPath(), "server", "run", "--data", dataDirectory, "--listen", "127.0.0.1:0" }.Concat(extraArguments))
-        {
-            start.ArgumentList.Add(argument);
-        }
+        ProcessStartInfo start = CliStartInfo(["server", "run", "--data", dataDirectory, "--listen", "127.0.0.1:0", .. extraArguments]);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.OnLine(e.Data, fromStdout: true);

@@ -19,7 +19,7 @@ internal sealed class ServiceTestServer : IAsyncDisposable
     public const string Password = "correct horse battery staple";
 
     /// <summary>Cheap Argon2id for tests (the parameters are recorded in each verifier; the rules are the same).</summary>
-    private static readonly Argon2idParameters FastPasswords = new("test-fast", 1024, 1);
+    internal static readonly Argon2idParameters FastPasswords = new("test-fast", 1024, 1);
 
     private readonly CancellationTokenSource _stop = new();
     private readonly X509Certificate2 _certificate;
